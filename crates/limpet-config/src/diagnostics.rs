@@ -1,0 +1,96 @@
+//! Status and errors of every configured element, Traefik's runtime model (§10).
+//!
+//! An element is `enabled` until an error is added: a critical error disables it, a
+//! non-critical one turns it into `warning`. Errors are deduplicated and kept in order.
+
+use std::collections::BTreeMap;
+
+/// Runtime status of a router, service or middleware (`status` in the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub enum Status {
+    #[default]
+    Enabled,
+    Warning,
+    Disabled,
+}
+
+impl Status {
+    /// The API's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Enabled => "enabled",
+            Status::Warning => "warning",
+            Status::Disabled => "disabled",
+        }
+    }
+}
+
+/// Status and error list of one element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ElementState {
+    pub status: Status,
+    pub errors: Vec<String>,
+}
+
+impl ElementState {
+    /// Records `error`; `critical` disables the element, otherwise it becomes a warning.
+    pub fn add_error(&mut self, error: impl Into<String>, critical: bool) {
+        let error = error.into();
+        if !self.errors.contains(&error) {
+            self.errors.push(error);
+        }
+        self.status = if critical {
+            Status::Disabled
+        } else {
+            self.status.max(Status::Warning)
+        };
+    }
+
+    pub fn is_usable(&self) -> bool {
+        self.status != Status::Disabled
+    }
+}
+
+/// The kind of element an error belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ElementKind {
+    Router,
+    Service,
+    Middleware,
+}
+
+/// State of every element of one configuration, keyed by qualified name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    pub routers: BTreeMap<String, ElementState>,
+    pub services: BTreeMap<String, ElementState>,
+    pub middlewares: BTreeMap<String, ElementState>,
+}
+
+impl Diagnostics {
+    /// The state map for `kind`.
+    pub fn of_kind(&mut self, kind: ElementKind) -> &mut BTreeMap<String, ElementState> {
+        match kind {
+            ElementKind::Router => &mut self.routers,
+            ElementKind::Service => &mut self.services,
+            ElementKind::Middleware => &mut self.middlewares,
+        }
+    }
+
+    /// The state of `name`, created `enabled` if not seen yet.
+    pub fn element(&mut self, kind: ElementKind, name: &str) -> &mut ElementState {
+        self.of_kind(kind).entry(name.to_owned()).or_default()
+    }
+
+    /// Every element with at least one error, for logging: (kind, name, state).
+    pub fn problems(&self) -> impl Iterator<Item = (ElementKind, &str, &ElementState)> {
+        let tag = |kind| move |(name, state): (&String, &ElementState)| (kind, name.as_str(), state);
+        let routers = self.routers.iter().map(tag(ElementKind::Router));
+        let services = self.services.iter().map(tag(ElementKind::Service));
+        let middlewares = self.middlewares.iter().map(tag(ElementKind::Middleware));
+        routers
+            .chain(services)
+            .chain(middlewares)
+            .filter(|(_, _, state)| !state.errors.is_empty())
+    }
+}

@@ -1,0 +1,17 @@
+//! Traefik's configuration, read and checked without any I/O beyond reading files.
+//!
+//! ```text
+//! static file / flags ─▶ static_config::StaticConfig
+//! dynamic file bytes ─▶ decode ─▶ dynamic::Configuration (per provider)
+//!        per-provider configs ─▶ merge (name@provider) ─▶ validate ─▶ (Model, Diagnostics)
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod cookie;
+pub mod decode;
+pub mod diagnostics;
+pub mod dynamic;
+pub mod merge;
+pub mod model;
+pub mod static_config;
+pub mod validate;
