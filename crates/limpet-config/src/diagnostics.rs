@@ -84,10 +84,17 @@ impl Diagnostics {
 
     /// Every element with at least one error, for logging: (kind, name, state).
     pub fn problems(&self) -> impl Iterator<Item = (ElementKind, &str, &ElementState)> {
-        let tag = |kind| move |(name, state): (&String, &ElementState)| (kind, name.as_str(), state);
-        let routers = self.routers.iter().map(tag(ElementKind::Router));
-        let services = self.services.iter().map(tag(ElementKind::Service));
-        let middlewares = self.middlewares.iter().map(tag(ElementKind::Middleware));
+        fn tagged(
+            kind: ElementKind,
+            states: &BTreeMap<String, ElementState>,
+        ) -> impl Iterator<Item = (ElementKind, &str, &ElementState)> {
+            states
+                .iter()
+                .map(move |(name, state)| (kind, name.as_str(), state))
+        }
+        let routers = tagged(ElementKind::Router, &self.routers);
+        let services = tagged(ElementKind::Service, &self.services);
+        let middlewares = tagged(ElementKind::Middleware, &self.middlewares);
         routers
             .chain(services)
             .chain(middlewares)

@@ -10,7 +10,9 @@
 pub mod cookie;
 pub mod decode;
 pub mod diagnostics;
+pub mod duration;
 pub mod dynamic;
+pub mod keys;
 pub mod merge;
 pub mod model;
 pub mod static_config;

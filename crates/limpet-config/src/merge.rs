@@ -1,0 +1,158 @@
+//! Merging per-provider configurations into one namespace: every router, service and
+//! middleware is known as `name@provider`, and references without `@` resolve in the
+//! provider that wrote them.
+
+use std::collections::BTreeMap;
+
+use crate::dynamic::{Configuration, Middleware, Router, Service};
+
+/// Traefik's default provider precedence (earlier wins ties between routers of equal
+/// priority), `providers.precedence` in the static configuration.
+const DEFAULT_PRECEDENCE: &[&str] = &[
+    "kubernetesgateway",
+    "kubernetescrd",
+    "kubernetes",
+    "kubernetesingressnginx",
+    "swarm",
+    "docker",
+    "file",
+    "redis",
+    "knative",
+    "consul",
+    "consulcatalog",
+    "nomad",
+    "etcd",
+    "ecs",
+    "http",
+    "zookeeper",
+    "rest",
+];
+
+/// One element of the merged configuration, as its provider wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element<T> {
+    /// Qualified name, `name@provider`.
+    pub name: String,
+    pub provider: String,
+    /// The configuration as written: references inside are *not* qualified (the API shows
+    /// them as written); use [`qualify`] with `provider` to resolve them.
+    pub config: T,
+}
+
+/// Every provider's elements in one namespace, keyed by qualified name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Merged {
+    pub routers: BTreeMap<String, Element<Router>>,
+    pub services: BTreeMap<String, Element<Service>>,
+    pub middlewares: BTreeMap<String, Element<Middleware>>,
+}
+
+/// Merges provider configurations (provider name → its configuration).
+pub fn merge(providers: &BTreeMap<String, Configuration>) -> Merged {
+    let mut merged = Merged::default();
+    for (provider, config) in providers {
+        let Some(http) = config.http.as_ref() else {
+            continue;
+        };
+        add_all(&mut merged.routers, provider, &http.routers);
+        add_all(&mut merged.services, provider, &http.services);
+        add_all(&mut merged.middlewares, provider, &http.middlewares);
+    }
+    merged
+}
+
+fn add_all<T: Clone>(
+    target: &mut BTreeMap<String, Element<T>>,
+    provider: &str,
+    items: &BTreeMap<String, T>,
+) {
+    for (name, config) in items {
+        let qualified = format!("{name}@{provider}");
+        let element = Element {
+            name: qualified.clone(),
+            provider: provider.to_owned(),
+            config: config.clone(),
+        };
+        target.insert(qualified, element);
+    }
+}
+
+/// Resolves a reference written in `provider`'s configuration: names containing `@` are
+/// already qualified, others live in the same provider.
+pub fn qualify(reference: &str, provider: &str) -> String {
+    if reference.contains('@') {
+        reference.to_owned()
+    } else {
+        format!("{reference}@{provider}")
+    }
+}
+
+/// The provider part of a qualified name (`svc@file` → `file`).
+pub fn provider_of(qualified: &str) -> Option<&str> {
+    qualified.rsplit_once('@').map(|(_, provider)| provider)
+}
+
+/// Rank of a provider in Traefik's default precedence (lower wins ties).
+///
+/// `internal` ranks first (0): its routers (API, dashboard, ping, metrics, redirections) use
+/// reserved priorities above any user priority, so this only matters for an exact tie, and
+/// then the built-in route must win over user configuration. Known providers follow in
+/// Traefik's order (1…); unknown providers rank last, as in Traefik.
+pub fn provider_rank(provider: &str) -> usize {
+    let provider = provider.to_ascii_lowercase();
+    if provider == "internal" {
+        return 0;
+    }
+    DEFAULT_PRECEDENCE
+        .iter()
+        .position(|known| *known == provider)
+        .map_or(DEFAULT_PRECEDENCE.len() + 1, |index| index + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dynamic::HttpConfiguration;
+
+    fn with_router(name: &str, service: &str) -> Configuration {
+        let router = Router {
+            service: service.to_owned(),
+            ..Router::default()
+        };
+        let http = HttpConfiguration {
+            routers: BTreeMap::from([(name.to_owned(), router)]),
+            ..Default::default()
+        };
+        Configuration {
+            http: Some(http),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn qualifies_names_per_provider() {
+        let providers = BTreeMap::from([
+            ("file".to_owned(), with_router("app", "svc")),
+            ("docker".to_owned(), with_router("app", "svc@file")),
+        ]);
+        let merged = merge(&providers);
+        let names: Vec<&str> = merged.routers.keys().map(String::as_str).collect();
+        assert_eq!(names, ["app@docker", "app@file"]);
+        let docker = &merged.routers["app@docker"];
+        assert_eq!(
+            qualify(&docker.config.service, &docker.provider),
+            "svc@file"
+        );
+        let file = &merged.routers["app@file"];
+        assert_eq!(qualify(&file.config.service, &file.provider), "svc@file");
+    }
+
+    #[test]
+    fn precedence_order() {
+        assert_eq!(provider_rank("internal"), 0);
+        assert!(provider_rank("docker") < provider_rank("file"));
+        assert!(provider_rank("file") < provider_rank("redis"));
+        assert!(provider_rank("rest") < provider_rank("something-else"));
+        assert_eq!(provider_rank("File"), provider_rank("file"));
+    }
+}

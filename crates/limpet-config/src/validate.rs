@@ -1,0 +1,105 @@
+//! Validation: [`Merged`] configuration → [`Model`] plus diagnostics.
+//!
+//! Never fails as a whole: every broken router, service or middleware is left out of the
+//! model with its reasons recorded in [`Model::diagnostics`] (Traefik's texts where Traefik
+//! has the case); everything else stays usable.
+
+mod cookie;
+mod load_balancer;
+mod middleware;
+mod router;
+mod service;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Diagnostics, ElementKind, Status};
+use crate::merge::Merged;
+use crate::model::{Model, ServiceModel};
+use crate::static_config::EntryPointSet;
+
+/// Validates a merged configuration against the entrypoints that exist.
+pub fn validate(merged: &Merged, entry_points: &EntryPointSet) -> Model {
+    let mut validator = Validator::new(merged, entry_points);
+    validator.check_middlewares();
+    validator.check_services();
+    let routers = validator.check_routers();
+    validator.into_model(routers)
+}
+
+/// Counts of a model, for logging.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub routers: usize,
+    pub services: usize,
+    pub middlewares: usize,
+    /// Elements with status `disabled` (left out of the model).
+    pub disabled: usize,
+    /// Elements with status `warning` (kept).
+    pub warnings: usize,
+}
+
+/// Usable element counts and problem counts of `model`.
+pub fn summary(model: &Model) -> Summary {
+    let diagnostics = &model.diagnostics;
+    let all = || {
+        diagnostics
+            .routers
+            .values()
+            .chain(diagnostics.services.values())
+            .chain(diagnostics.middlewares.values())
+    };
+    Summary {
+        routers: model.routers.len(),
+        services: model.services.len(),
+        middlewares: diagnostics
+            .middlewares
+            .values()
+            .filter(|s| s.is_usable())
+            .count(),
+        disabled: all().filter(|s| s.status == Status::Disabled).count(),
+        warnings: all().filter(|s| s.status == Status::Warning).count(),
+    }
+}
+
+/// The outcome of building one service: its model or its errors joined (Traefik reports a
+/// disabled dependency as `strings.Join(conf.Err, ", ")`).
+type ServiceOutcome = Result<ServiceModel, String>;
+
+struct Validator<'a> {
+    merged: &'a Merged,
+    entry_points: &'a EntryPointSet,
+    diagnostics: Diagnostics,
+    services: BTreeMap<String, ServiceOutcome>,
+}
+
+impl<'a> Validator<'a> {
+    fn new(merged: &'a Merged, entry_points: &'a EntryPointSet) -> Self {
+        Validator {
+            merged,
+            entry_points,
+            diagnostics: Diagnostics::default(),
+            services: BTreeMap::new(),
+        }
+    }
+
+    /// Records errors of an element; `critical` disables it.
+    fn report(&mut self, kind: ElementKind, name: &str, errors: &[String], critical: bool) {
+        let state = self.diagnostics.element(kind, name);
+        for error in errors {
+            state.add_error(error.clone(), critical);
+        }
+    }
+
+    fn into_model(self, routers: BTreeMap<String, crate::model::RouterModel>) -> Model {
+        let services = self
+            .services
+            .into_iter()
+            .filter_map(|(name, outcome)| Some((name, outcome.ok()?)))
+            .collect();
+        Model {
+            routers,
+            services,
+            diagnostics: self.diagnostics,
+        }
+    }
+}

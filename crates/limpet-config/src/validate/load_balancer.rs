@@ -1,0 +1,99 @@
+//! `loadBalancer` → [`LoadBalancerModel`]: strategy, server URLs, sticky cookie, defaults.
+
+use std::time::Duration;
+
+use crate::dynamic::{LoadBalancer, Server};
+use crate::model::{FlushInterval, LoadBalancerModel, ServerModel, Strategy};
+
+const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Builds the model of load balancer `service` (qualified name), or every error found.
+pub(super) fn build(
+    service: &str,
+    config: &LoadBalancer,
+) -> Result<LoadBalancerModel, Vec<String>> {
+    let mut errors = Vec::new();
+    let strategy = strategy(&config.strategy).map_err(|e| errors.push(e)).ok();
+    if let Some(check) = &config.health_check {
+        if check.mode.eq_ignore_ascii_case("grpc") {
+            errors.push(format!(
+                "healthCheck mode {:?} is not supported yet",
+                check.mode
+            ));
+        }
+    }
+    let servers: Vec<ServerModel> = config
+        .servers
+        .iter()
+        .filter_map(|s| server(s).map_err(|e| errors.push(e)).ok())
+        .collect();
+    let sticky = super::cookie::sticky_model(service, config.sticky.as_ref())
+        .map_err(|e| errors.push(e))
+        .ok();
+    match (strategy, sticky) {
+        (Some(strategy), Some(sticky)) if errors.is_empty() => Ok(LoadBalancerModel {
+            servers,
+            strategy,
+            pass_host_header: config.pass_host_header.unwrap_or(true),
+            sticky,
+            flush_interval: flush_interval(config),
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn strategy(name: &str) -> Result<Strategy, String> {
+    match name {
+        "" | "wrr" => Ok(Strategy::Wrr),
+        "p2c" => Ok(Strategy::P2c),
+        "leasttime" => Ok(Strategy::LeastTime),
+        "hrw" => Ok(Strategy::Hrw),
+        other => Err(format!("unsupported load-balancer strategy {other:?}")),
+    }
+}
+
+fn flush_interval(config: &LoadBalancer) -> FlushInterval {
+    let configured = config
+        .response_forwarding
+        .as_ref()
+        .and_then(|r| r.flush_interval);
+    match configured {
+        None => FlushInterval::Every(DEFAULT_FLUSH_INTERVAL),
+        Some(interval) if interval.is_negative() => FlushInterval::Immediate,
+        Some(interval) => FlushInterval::Every(interval.to_std()),
+    }
+}
+
+fn server(config: &Server) -> Result<ServerModel, String> {
+    let uri = parse_server_url(&config.url)
+        .map_err(|reason| format!("error parsing server URL {}: {reason}", config.url))?;
+    Ok(ServerModel {
+        url: config.url.clone(),
+        uri,
+        weight: config.weight.unwrap_or(1),
+        preserve_path: config.preserve_path,
+        id: config.id.clone().filter(|id| !id.is_empty()),
+        draining: config.draining,
+    })
+}
+
+/// An absolute `http`/`https` URL with a host.
+fn parse_server_url(url: &str) -> Result<http::Uri, String> {
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| e.to_string())?;
+    match uri.scheme_str() {
+        Some(scheme)
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {}
+        Some(scheme) => {
+            return Err(format!(
+                "unsupported scheme {scheme:?} (expected http or https)"
+            ))
+        }
+        None => return Err("missing scheme (expected http:// or https://)".to_owned()),
+    }
+    match uri.host() {
+        Some(host) if !host.is_empty() => Ok(uri),
+        _ => Err("missing host".to_owned()),
+    }
+}

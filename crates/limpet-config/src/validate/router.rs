@@ -1,0 +1,160 @@
+//! Routers: entrypoints (defaults applied, unknown ones reported), priority, rule, service
+//! and middlewares. Unlike Traefik, which stops at the first failure, every problem of a
+//! router is reported at once.
+
+use std::collections::BTreeMap;
+
+use super::Validator;
+use crate::diagnostics::ElementKind;
+use crate::dynamic::Router;
+use crate::merge::{qualify, Element};
+use crate::model::RouterModel;
+
+/// Highest priority a user may set (`math.MaxInt - 1000`); above is reserved for internals.
+pub const MAX_USER_PRIORITY: i64 = i64::MAX - 1000;
+
+/// What a router resolves to, before its errors are known to be non-critical.
+struct Resolved {
+    entry_points: Vec<String>,
+    priority: Option<i64>,
+    rule: Option<limpet_rule::Rule>,
+    middlewares: Vec<String>,
+    service: String,
+}
+
+impl Validator<'_> {
+    pub(super) fn check_routers(&mut self) -> BTreeMap<String, RouterModel> {
+        let mut routers = BTreeMap::new();
+        for (name, element) in &self.merged.routers {
+            self.diagnostics.element(ElementKind::Router, name);
+            if let Some(model) = self.check_router(name, element) {
+                routers.insert(name.clone(), model);
+            }
+        }
+        routers
+    }
+
+    fn check_router(&mut self, name: &str, element: &Element<Router>) -> Option<RouterModel> {
+        let resolved = self.resolve_router(name, element);
+        if !self
+            .diagnostics
+            .element(ElementKind::Router, name)
+            .is_usable()
+        {
+            return None;
+        }
+        Some(RouterModel {
+            name: name.to_owned(),
+            provider: element.provider.clone(),
+            rule_text: element.config.rule.clone(),
+            rule: resolved.rule?,
+            priority: resolved.priority?,
+            entry_points: resolved.entry_points,
+            middlewares: resolved.middlewares,
+            service: resolved.service,
+        })
+    }
+
+    fn resolve_router(&mut self, name: &str, element: &Element<Router>) -> Resolved {
+        let config = &element.config;
+        let provider = element.provider.as_str();
+        let entry_points = self.router_entry_points(name, config);
+        let mut errors = Vec::new();
+        let priority = priority(name, config).map_err(|e| errors.push(e)).ok();
+        let service = self
+            .router_service(config, provider)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        let middlewares: Vec<String> = config
+            .middlewares
+            .iter()
+            .map(|m| qualify(m, provider))
+            .collect();
+        errors.extend(
+            middlewares
+                .iter()
+                .filter_map(|m| self.middleware_use_error(m)),
+        );
+        errors.extend(unsupported_router_options(config));
+        let rule = limpet_rule::Rule::parse(&config.rule)
+            .map_err(|e| errors.push(e.to_string()))
+            .ok();
+        self.report(ElementKind::Router, name, &errors, true);
+        Resolved {
+            entry_points,
+            priority,
+            rule,
+            middlewares,
+            service,
+        }
+    }
+
+    /// Effective entrypoints, sorted; unknown ones are a warning, none left is an error.
+    fn router_entry_points(&mut self, name: &str, config: &Router) -> Vec<String> {
+        let wanted = if config.entry_points.is_empty() {
+            &self.entry_points.defaults
+        } else {
+            &config.entry_points
+        };
+        let (mut valid, unknown): (Vec<String>, Vec<String>) = wanted
+            .iter()
+            .cloned()
+            .partition(|ep| self.entry_points.all.contains(ep));
+        let warnings: Vec<String> = unknown
+            .iter()
+            .map(|ep| format!("entryPoint {ep:?} doesn't exist"))
+            .collect();
+        self.report(ElementKind::Router, name, &warnings, false);
+        if valid.is_empty() {
+            self.report(
+                ElementKind::Router,
+                name,
+                &["no valid entryPoint for this router".to_owned()],
+                true,
+            );
+        }
+        valid.sort();
+        valid.dedup();
+        valid
+    }
+
+    /// The qualified service, or why the router cannot use it.
+    fn router_service(&mut self, config: &Router, provider: &str) -> Result<String, String> {
+        if config.service.is_empty() {
+            return Err("router must have either a service or child routers".to_owned());
+        }
+        let qualified = qualify(&config.service, provider);
+        self.service(&qualified, &mut Vec::new())?;
+        Ok(qualified)
+    }
+}
+
+/// The effective priority: configured, or the rule length when 0.
+fn priority(name: &str, config: &Router) -> Result<i64, String> {
+    let priority = if config.priority == 0 {
+        limpet_rule::default_priority(&config.rule)
+    } else {
+        config.priority
+    };
+    if priority > MAX_USER_PRIORITY && !name.ends_with("@internal") {
+        return Err(format!(
+            "the router priority {priority} exceeds the max user-defined priority {MAX_USER_PRIORITY}"
+        ));
+    }
+    Ok(priority)
+}
+
+/// Router options Traefik has and the runtime does not implement yet: refusing them is
+/// better than serving something other than what was asked for.
+fn unsupported_router_options(config: &Router) -> Vec<String> {
+    let mut errors = Vec::new();
+    if !config.parent_refs.is_empty() {
+        errors.push("parentRefs (multi-layer routing) is not supported yet".to_owned());
+    }
+    if config.rule_syntax.eq_ignore_ascii_case("v2") {
+        errors.push(
+            "ruleSyntax \"v2\" is not supported: rewrite the rule with the v3 syntax".to_owned(),
+        );
+    }
+    errors
+}

@@ -1,0 +1,155 @@
+//! Services: exactly one type, supported types built into models, weighted children
+//! resolved (recursion detected), service-level middlewares checked.
+
+use super::{ServiceOutcome, Validator};
+use crate::diagnostics::ElementKind;
+use crate::dynamic::{Service, WeightedRoundRobin};
+use crate::merge::qualify;
+use crate::model::{ServiceKind, ServiceModel, WeightedChild, WeightedModel};
+
+const MULTI_TYPE: &str =
+    "cannot create service: multi-types service not supported, consider declaring two different pieces of service instead";
+
+impl Validator<'_> {
+    pub(super) fn check_services(&mut self) {
+        let names: Vec<String> = self.merged.services.keys().cloned().collect();
+        for name in names {
+            let _ = self.service(&name, &mut Vec::new());
+        }
+    }
+
+    /// The outcome of service `name`, building it (and its children) on first use.
+    /// `stack` holds the services being built above this one, to detect recursion.
+    pub(super) fn service(&mut self, name: &str, stack: &mut Vec<String>) -> ServiceOutcome {
+        if let Some(outcome) = self.services.get(name) {
+            return outcome.clone();
+        }
+        let Some(element) = self.merged.services.get(name) else {
+            return Err(format!("the service {name:?} does not exist"));
+        };
+        if stack.iter().any(|s| s == name) {
+            let chain = stack
+                .iter()
+                .chain(std::iter::once(&name.to_owned()))
+                .cloned()
+                .collect::<Vec<_>>();
+            return Err(format!(
+                "could not instantiate service {name}: recursion detected in {}",
+                chain.join("->")
+            ));
+        }
+        stack.push(name.to_owned());
+        let built = self.build_service(name, &element.provider, &element.config, stack);
+        stack.pop();
+        self.record_service(name, built)
+    }
+
+    fn record_service(
+        &mut self,
+        name: &str,
+        built: Result<ServiceModel, Vec<String>>,
+    ) -> ServiceOutcome {
+        self.diagnostics.element(ElementKind::Service, name);
+        let outcome = built.map_err(|errors| {
+            self.report(ElementKind::Service, name, &errors, true);
+            self.diagnostics
+                .services
+                .get(name)
+                .map(|s| s.errors.join(", "))
+                .unwrap_or_default()
+        });
+        self.services.insert(name.to_owned(), outcome.clone());
+        outcome
+    }
+
+    fn build_service(
+        &mut self,
+        name: &str,
+        provider: &str,
+        config: &Service,
+        stack: &mut Vec<String>,
+    ) -> Result<ServiceModel, Vec<String>> {
+        let kind = match config.type_names().as_slice() {
+            [] => {
+                return Err(vec![format!(
+                    "the service {name:?} does not have any type defined"
+                )])
+            }
+            [_] => self.build_kind(name, provider, config, stack),
+            _ => return Err(vec![MULTI_TYPE.to_owned()]),
+        };
+        let middleware_errors: Vec<String> = config
+            .middlewares
+            .iter()
+            .filter_map(|m| self.middleware_use_error(&qualify(m, provider)))
+            .collect();
+        match kind {
+            Ok(kind) if middleware_errors.is_empty() => Ok(ServiceModel {
+                name: name.to_owned(),
+                kind,
+            }),
+            Ok(_) => Err(middleware_errors),
+            Err(mut errors) => {
+                errors.extend(middleware_errors);
+                Err(errors)
+            }
+        }
+    }
+
+    fn build_kind(
+        &mut self,
+        name: &str,
+        provider: &str,
+        config: &Service,
+        stack: &mut Vec<String>,
+    ) -> Result<ServiceKind, Vec<String>> {
+        if let Some(lb) = &config.load_balancer {
+            return super::load_balancer::build(name, lb).map(ServiceKind::LoadBalancer);
+        }
+        if let Some(weighted) = &config.weighted {
+            return self
+                .build_weighted(name, provider, weighted, stack)
+                .map(ServiceKind::Weighted);
+        }
+        let unsupported = config.type_names().first().copied().unwrap_or("unknown");
+        Err(vec![format!(
+            "service type {unsupported:?} is not supported yet"
+        )])
+    }
+
+    fn build_weighted(
+        &mut self,
+        name: &str,
+        provider: &str,
+        config: &WeightedRoundRobin,
+        stack: &mut Vec<String>,
+    ) -> Result<WeightedModel, Vec<String>> {
+        let mut children = Vec::with_capacity(config.services.len());
+        let mut errors = Vec::new();
+        for child in &config.services {
+            let qualified = qualify(&child.name, provider);
+            match self.service(&qualified, stack) {
+                Ok(_) => children.push(WeightedChild {
+                    written_name: child.name.clone(),
+                    service: qualified,
+                    weight: child.weight.unwrap_or(1),
+                }),
+                Err(error) => {
+                    errors.push(format!("building HTTP service {:?}: {error}", child.name))
+                }
+            }
+        }
+        let sticky = super::cookie::sticky_model(name, config.sticky.as_ref()).map_err(|e| vec![e]);
+        match (errors.is_empty(), sticky) {
+            (true, Ok(sticky)) => Ok(WeightedModel {
+                services: children,
+                sticky,
+            }),
+            (_, Err(mut sticky_errors)) => {
+                errors.append(&mut sticky_errors);
+                Err(errors)
+            }
+            (false, Ok(_)) => Err(errors),
+        }
+    }
+}
