@@ -146,18 +146,15 @@ impl Normalizer {
         let Some(child) = present_value(child, field.allow_empty) else {
             return Ok(());
         };
-        if out.contains_key(field.name) {
-            let reason = format!(
-                "key {:?} is set more than once (keys are case-insensitive)",
-                field.name
-            );
-            return Err(KeyError {
-                path: path.to_owned(),
-                reason,
-            });
-        }
         let normalized = self.normalize(child, field.shape, path)?;
-        out.insert(field.name.to_owned(), normalized);
+        // The same key written twice with different case (`loadBalancer` and
+        // `loadbalancer`, or two flags) names one node, as in paerser: merge them.
+        match out.get_mut(field.name) {
+            Some(existing) => overlay(existing, normalized),
+            None => {
+                out.insert(field.name.to_owned(), normalized);
+            }
+        }
         Ok(())
     }
 
@@ -252,6 +249,23 @@ fn coerce_number(value: Value, parse: impl Fn(&str) -> Option<Value>) -> Value {
     }
 }
 
+/// Deep merge: objects merge key by key, anything else in `top` replaces `base`.
+pub fn overlay(base: &mut Value, top: Value) {
+    match (base, top) {
+        (Value::Object(base), Value::Object(top)) => {
+            for (key, value) in top {
+                match base.get_mut(&key) {
+                    Some(existing) => overlay(existing, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, top) => *base = top,
+    }
+}
+
 /// `parent.child`, or `child` at the root.
 pub fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
@@ -315,10 +329,9 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_differing_in_case_are_rejected() {
-        let input = json!({"loadBalancer": {}, "loadbalancer": {}});
-        assert!(Normalizer::new(UnknownKeys::Reject)
-            .normalize(input, &ROOT, "")
-            .is_err());
+    fn keys_differing_in_case_are_merged() {
+        let input = json!({"loadBalancer": {}, "loadbalancer": {"maxage": 1}});
+        let out = Normalizer::new(UnknownKeys::Reject).normalize(input, &ROOT, "");
+        assert_eq!(out, Ok(json!({"loadBalancer": {"maxAge": 1}})));
     }
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::decode::{document, DecodeError};
-use crate::keys::{static_shape, Normalizer, UnknownKeys};
+use crate::keys::{overlay, static_shape, Normalizer, UnknownKeys};
 
 pub use entry_point::{
     EntryPoint, EntryPointHttp, ForwardedHeaders, Http2, LifeCycle, ProxyProtocol,
@@ -86,23 +86,6 @@ fn normalize_file(path: &Path, normalizer: &mut Normalizer) -> Result<Value, Sta
 
 fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
     format!("{}: {}", error.path(), error.inner())
-}
-
-/// Deep merge: objects merge key by key, anything else in `top` replaces `base`.
-fn overlay(base: &mut Value, top: Value) {
-    match (base, top) {
-        (Value::Object(base), Value::Object(top)) => {
-            for (key, value) in top {
-                match base.get_mut(&key) {
-                    Some(existing) => overlay(existing, value),
-                    None => {
-                        base.insert(key, value);
-                    }
-                }
-            }
-        }
-        (base, top) => *base = top,
-    }
 }
 
 /// HTTP entrypoint names, for routers: every TCP entrypoint (UDP ones cannot carry HTTP),

@@ -315,3 +315,34 @@ http:
     let json = serde_json::to_string(&lb).unwrap_or_default();
     assert!(!json.contains("s3cret"), "{json}");
 }
+
+#[test]
+fn read_directory_recurses_in_name_order() {
+    let dir = std::env::temp_dir().join(format!("limpet-config-dir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sub = dir.join("b-sub");
+    std::fs::create_dir_all(&sub).unwrap_or_else(|e| panic!("{e}"));
+    let write =
+        |path: PathBuf, text: &str| std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    write(
+        dir.join("a.yml"),
+        "http:\n  routers:\n    r:\n      rule: from-a\n",
+    );
+    write(
+        sub.join("x.toml"),
+        "[http.routers.r]\nrule = \"from-sub\"\n[http.routers.s]\nrule = \"s\"\n",
+    );
+    write(dir.join("notes.txt"), "ignored");
+    let (config, warnings) =
+        limpet_config::decode::read_directory(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let http = config.http();
+    assert_eq!(http.routers["r"].rule, "from-a");
+    assert_eq!(http.routers["s"].rule, "s");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    write(sub.join("broken.yml"), "http: [");
+    let error = limpet_config::decode::read_directory(&dir)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(error.contains("broken.yml: line"), "{error}");
+}

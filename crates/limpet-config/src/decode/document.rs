@@ -59,12 +59,20 @@ fn yaml_error(path: &Path, error: &serde_yaml_ng::Error) -> DecodeError {
     }
 }
 
-/// serde_yaml_ng appends ` at line L column C`; the location is shown by `DecodeError`.
+/// serde_yaml_ng embeds ` at line L column C` in its messages; `DecodeError` shows the
+/// location itself, so the embedded one is removed.
 fn strip_location_suffix(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
-    }
+    let Some(start) = message.find(" at line ") else {
+        return message.to_owned();
+    };
+    let after = &message[start + " at line ".len()..];
+    let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let line_len = digits(after);
+    let Some(rest) = after[line_len..].strip_prefix(" column ") else {
+        return message.to_owned();
+    };
+    let tail = &rest[digits(rest)..];
+    format!("{}{tail}", &message[..start])
 }
 
 fn parse_toml(path: &Path, text: &str) -> Result<Value, DecodeError> {
