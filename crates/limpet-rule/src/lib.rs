@@ -1,31 +1,35 @@
 //! Traefik v3 router rules: parse, compile, match, and the host index key of a rule.
 //!
-//! PUBLIC API CONTRACT (used by limpet-config and limpet; keep these signatures):
-//! - `Rule::parse(text) -> Result<Rule, RuleError>`; `Rule: Clone + Debug + Send + Sync`, cheap clone.
-//! - `Rule::matches(&self, &Request) -> bool`
-//! - `Rule::host_constraint(&self) -> HostConstraint`
-//! - `Rule::text(&self) -> &str`
-//! - `RuleError: std::error::Error + Display` — Display is Traefik's full router error text.
-//! - `Request<'a>` — the view of an HTTP request a rule is matched against.
-//! - `routing_path(raw_path) -> Cow<str>`, `canonical_host(host) -> Cow<str>`,
-//!   `default_priority(rule_text) -> i64`.
-//!
-//! (This file is a placeholder until the crate is implemented.)
+//! `Rule::parse` reads a rule as Traefik does (Go expression syntax, vulcand/predicate
+//! evaluation, Traefik's matchers) and reports Traefik's error texts. A parsed rule is
+//! compiled once; `Rule::matches` runs on every request and does not allocate for host,
+//! path, method, header and client-IP matchers.
 #![forbid(unsafe_code)]
 
-use std::borrow::Cow;
+mod ast;
+mod client_ip;
+mod compile;
+mod eval;
+mod go_regex;
+mod go_regex_class;
+mod host;
+mod lexer;
+mod literal;
+mod matcher;
+mod path;
+mod position;
+pub mod priority;
+mod query;
+mod rule;
+mod syntax;
+
 use std::net::IpAddr;
 
-/// A parsed and compiled rule.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    text: std::sync::Arc<str>,
-}
-
-/// A rule that does not parse; Display is the text Traefik puts in the router's `error`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct RuleError(pub String);
+pub use ast::{Expr, MatcherCall, MatcherName};
+pub use host::canonical_host;
+pub use path::routing_path;
+pub use priority::default_priority;
+pub use rule::{Rule, RuleError};
 
 /// What a request must look like for a rule to match, host-wise.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,34 +62,4 @@ pub struct Request<'a> {
     pub headers: &'a http::HeaderMap,
     /// Peer address of the connection (not X-Forwarded-For).
     pub client_ip: Option<IpAddr>,
-}
-
-impl Rule {
-    pub fn parse(text: &str) -> Result<Rule, RuleError> {
-        Ok(Rule { text: text.into() })
-    }
-    pub fn matches(&self, _req: &Request<'_>) -> bool {
-        true
-    }
-    pub fn host_constraint(&self) -> HostConstraint {
-        HostConstraint::Any
-    }
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-}
-
-/// Escaped path with unreserved `%XX` decoded, reserved ones kept encoded.
-pub fn routing_path(raw_path: &str) -> Cow<'_, str> {
-    Cow::Borrowed(raw_path)
-}
-
-/// Host header / authority → lowercase, port and brackets stripped, trailing dot removed.
-pub fn canonical_host(host: &str) -> Cow<'_, str> {
-    Cow::Borrowed(host)
-}
-
-/// Traefik's default priority: the rule's length in bytes.
-pub fn default_priority(rule_text: &str) -> i64 {
-    rule_text.len() as i64
 }
