@@ -180,7 +180,11 @@ impl Normalizer {
         let mut out = Map::new();
         for (key, child) in entries {
             let child_path = join(path, &key);
-            let child = self.normalize(child, inner, &child_path)?;
+            // `web:` with nothing under it names an element with every default.
+            let child = match (child, inner) {
+                (Value::Null, Shape::Struct(_) | Shape::OpenStruct(_)) => Value::Object(Map::new()),
+                (child, _) => self.normalize(child, inner, &child_path)?,
+            };
             out.insert(key, child);
         }
         Ok(Value::Object(out))

@@ -257,3 +257,11 @@ fn config_file_lookup_order() {
         assert_eq!(find_config_file_in(&cwd, &etc), Some(step.clone()));
     }
 }
+
+#[test]
+fn entry_point_without_options_gets_defaults() {
+    let (config, _) =
+        load_text("bare", "t.yml", "entryPoints:\n  web:\n").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.entry_points["web"].http2.max_concurrent_streams, 250);
+    assert!(config.entry_points["web"].http.sanitize_path);
+}
