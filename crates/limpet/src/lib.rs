@@ -1,1 +1,21 @@
-//! stub
+//! limpet: a Traefik-compatible edge router whose sticky sessions never fail silently.
+//!
+//! ```text
+//! provider::{file, memory} ─▶ app (aggregate, merge, validate) ─▶ snapshot::build ─▶ ArcSwap
+//! entrypoint (listener, hyper conn) ─▶ router (host index, rules) ─▶ service (sticky, wrr)
+//!                                   ─▶ proxy (rewrite, upstream pool, upgrades) ─▶ response
+//! ```
+//! See `docs/architecture.md` for the full picture.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod demo;
+pub mod entrypoint;
+pub mod logging;
+pub mod provider;
+pub mod proxy;
+pub mod responses;
+pub mod router;
+pub mod service;
+pub mod snapshot;
+pub mod whoami;

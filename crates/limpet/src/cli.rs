@@ -1,0 +1,156 @@
+//! Command line: `limpet [--configFile=F] [--traefik.style.flags]`, `whoami`, `demo`, `version`.
+//!
+//! The proxy itself takes Traefik's static-configuration flags (arbitrary dotted keys), so
+//! subcommands are recognised by their first word and only they go through clap.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use limpet_config::static_config::{self, StaticConfig};
+
+const USAGE: &str = "limpet — a Traefik-compatible edge router with sticky sessions that never fail silently
+
+Usage:
+  limpet [--configFile=FILE] [--KEY=VALUE ...]   run the proxy (Traefik's static configuration
+                                                 file and flags, e.g. --entryPoints.web.address=:80
+                                                 --providers.file.filename=dynamic.yml --log.level=INFO)
+  limpet demo [--address 127.0.0.1:8080]         two whoami backends behind a sticky service
+  limpet whoami [--port N] [--name NAME]         a tiny backend that says who answered
+  limpet version                                 print the version
+
+Without --configFile, limpet looks for limpet.{yml,yaml,toml} then traefik.{yml,yaml,toml}
+in the current directory, then in /etc/limpet/ and /etc/traefik/.
+";
+
+/// `limpet whoami`
+#[derive(Parser, Debug)]
+#[command(
+    name = "limpet whoami",
+    about = "A tiny backend that prints who answered and the request it got"
+)]
+struct WhoamiArgs {
+    /// Port to listen on (all interfaces).
+    #[arg(long, default_value_t = 80)]
+    port: u16,
+    /// Name printed in the body and in the X-Served-By header.
+    #[arg(long, default_value = "whoami")]
+    name: String,
+}
+
+/// `limpet demo`
+#[derive(Parser, Debug)]
+#[command(
+    name = "limpet demo",
+    about = "Sticky sessions across two whoami backends, no setup needed"
+)]
+struct DemoArgs {
+    /// Address of the proxy.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    address: SocketAddr,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("whoami") => whoami(WhoamiArgs::parse_from(&args)),
+        Some("demo") => demo(DemoArgs::parse_from(&args)),
+        Some("version" | "--version" | "-V") => {
+            println!("limpet {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("limpet: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Runs the proxy from the static configuration.
+fn run(args: &[String]) -> Result<()> {
+    let (config, warnings) = load_static_config(args)?;
+    init_logging(&config, None)?;
+    for warning in warnings {
+        tracing::warn!("{warning}");
+    }
+    runtime()?.block_on(async {
+        let app = limpet::app::start(&config, Vec::new()).await?;
+        for (name, addr) in app.addresses() {
+            tracing::info!(entryPoint = %name, address = %addr, "listening");
+        }
+        app.run_until_signal().await;
+        Ok(())
+    })
+}
+
+/// The static configuration: the file (given or found) with flags applied over it.
+fn load_static_config(args: &[String]) -> Result<(StaticConfig, Vec<String>)> {
+    let (config_file, flags) = static_config::from_flags(args)?;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let file = config_file.or_else(|| static_config::find_config_file(&cwd));
+    Ok(static_config::load(file.as_deref(), &flags)?)
+}
+
+fn init_logging(config: &StaticConfig, level_override: Option<&str>) -> Result<()> {
+    let settings = limpet::logging::LogSettings {
+        level: level_override
+            .map(str::to_owned)
+            .or_else(|| non_empty(&config.log.level)),
+        format: non_empty(&config.log.format),
+        file_path: non_empty(&config.log.file_path),
+        no_color: config.log.no_color,
+    };
+    limpet::logging::init(&settings).map_err(anyhow::Error::msg)
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+fn whoami(args: WhoamiArgs) -> Result<()> {
+    runtime()?.block_on(async {
+        let listener = tokio::net::TcpListener::bind(("0.0.0.0", args.port))
+            .await
+            .with_context(|| format!("cannot listen on port {}", args.port))?;
+        println!(
+            "whoami {} listening on {}",
+            args.name,
+            listener.local_addr()?
+        );
+        limpet::whoami::serve(listener, args.name).await?;
+        Ok(())
+    })
+}
+
+fn demo(args: DemoArgs) -> Result<()> {
+    let logging = limpet::logging::LogSettings {
+        level: Some("INFO".into()),
+        ..Default::default()
+    };
+    limpet::logging::init(&logging).map_err(anyhow::Error::msg)?;
+    runtime()?.block_on(async {
+        let (app, backends) = limpet::demo::start(args.address).await?;
+        let proxy = app.address("web").unwrap_or(args.address);
+        print!("{}", limpet::demo::instructions(proxy, &backends));
+        app.run_until_signal().await;
+        Ok(())
+    })
+}

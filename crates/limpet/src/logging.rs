@@ -1,0 +1,66 @@
+//! Process logging (`log.level`, `log.format`, `log.filePath`, `log.noColor`) via tracing.
+
+use std::fs::OpenOptions;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+
+use tracing::level_filters::LevelFilter;
+
+/// Logging settings, from the static configuration's `log` section.
+#[derive(Debug, Clone, Default)]
+pub struct LogSettings {
+    /// Traefik's level names: TRACE, DEBUG, INFO, WARN, ERROR (default), FATAL, PANIC.
+    pub level: Option<String>,
+    /// `common` (default) or `json`.
+    pub format: Option<String>,
+    pub file_path: Option<String>,
+    pub no_color: bool,
+}
+
+/// Traefik's level name → tracing filter; unknown names fall back to ERROR.
+pub fn level_filter(level: Option<&str>) -> LevelFilter {
+    match level.unwrap_or("ERROR").to_ascii_uppercase().as_str() {
+        "TRACE" => LevelFilter::TRACE,
+        "DEBUG" => LevelFilter::DEBUG,
+        "INFO" => LevelFilter::INFO,
+        "WARN" | "WARNING" => LevelFilter::WARN,
+        _ => LevelFilter::ERROR,
+    }
+}
+
+/// Installs the global subscriber; returns an error text when `filePath` cannot be opened.
+pub fn init(settings: &LogSettings) -> Result<(), String> {
+    let level = level_filter(settings.level.as_deref());
+    let json = settings
+        .format
+        .as_deref()
+        .is_some_and(|f| f.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_target(false);
+    let result = match &settings.file_path {
+        Some(path) => {
+            let file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| format!("log.filePath {path}: {e}"))?;
+            let builder = builder.with_ansi(false).with_writer(Mutex::new(file));
+            if json {
+                builder.json().try_init()
+            } else {
+                builder.try_init()
+            }
+        }
+        None => {
+            let color = !settings.no_color && std::io::stderr().is_terminal();
+            let builder = builder.with_ansi(color).with_writer(std::io::stderr);
+            if json {
+                builder.json().try_init()
+            } else {
+                builder.try_init()
+            }
+        }
+    };
+    result.map_err(|e| e.to_string())
+}

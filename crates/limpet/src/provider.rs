@@ -1,0 +1,34 @@
+//! Providers: sources of dynamic configuration, each sending its latest state.
+//!
+//! A provider sends a [`ProviderMessage`] whenever its configuration changes; a message with
+//! an error means "my source is broken right now": the aggregator keeps that provider's
+//! previous configuration serving and says so.
+
+pub mod file;
+pub mod memory;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use limpet_config::dynamic::Configuration;
+use tokio::sync::mpsc;
+
+/// The latest state of one provider.
+#[derive(Debug)]
+pub struct ProviderMessage {
+    /// Provider name, the `@provider` suffix of its elements (`file`, `docker`…).
+    pub provider: String,
+    /// The new configuration, or why it could not be read.
+    pub update: Result<Configuration, String>,
+}
+
+/// Where providers send their updates.
+pub type Updates = mpsc::Sender<ProviderMessage>;
+
+/// A source of dynamic configuration.
+pub trait Provider: Send + 'static {
+    /// The name used as `@provider` suffix.
+    fn name(&self) -> &str;
+    /// Sends updates until the receiver is gone.
+    fn run(self: Box<Self>, updates: Updates) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+}

@@ -1,0 +1,212 @@
+//! Forwarding one request to one server: rewrite, send through the pooled client, stream back.
+//!
+//! Bodies are streamed both ways (never buffered). Upgrades (WebSocket) are spliced after the
+//! `101` answer. Errors become Traefik's answers: `502 Bad Gateway`, `504 Gateway Timeout`.
+
+mod headers;
+mod upgrade;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::HOST;
+use http::uri::{Authority, PathAndQuery, Scheme};
+use http::{HeaderValue, Request, Response, StatusCode, Uri, Version};
+use http_body_util::Either;
+use hyper::body::Incoming;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use crate::responses::{self, ProxyBody};
+
+pub use headers::strip_cookie;
+
+/// What a request knows about the connection it arrived on.
+#[derive(Debug, Clone)]
+pub struct ConnInfo {
+    pub peer: SocketAddr,
+    pub entry_point: Arc<str>,
+    /// Whether the client connection is TLS (scheme `https`).
+    pub tls: bool,
+}
+
+/// Where a request goes: one server's address, parsed once per configuration.
+#[derive(Debug, Clone)]
+pub struct Destination {
+    pub scheme: Scheme,
+    pub authority: Authority,
+    /// The server URL's path, prefixed to the request path when `preservePath` is set.
+    pub path_prefix: Option<Box<str>>,
+    /// `Host` sent when `passHostHeader` is false.
+    pub host: HeaderValue,
+}
+
+impl Destination {
+    /// From a validated server URI.
+    pub fn new(uri: &Uri, preserve_path: bool) -> Option<Destination> {
+        let authority = uri.authority()?.clone();
+        let host = HeaderValue::from_str(authority.as_str()).ok()?;
+        let path = uri.path().trim_end_matches('/');
+        let path_prefix = (preserve_path && !path.is_empty()).then(|| path.into());
+        let scheme = uri.scheme().cloned().unwrap_or(Scheme::HTTP);
+        Some(Destination {
+            scheme,
+            authority,
+            path_prefix,
+            host,
+        })
+    }
+}
+
+/// The pooled HTTP client and what every forwarded request needs.
+#[derive(Clone)]
+pub struct Upstream {
+    client: Client<HttpConnector, Incoming>,
+    server_name: HeaderValue,
+}
+
+impl Upstream {
+    /// A client with keep-alive pooling, Traefik's dial timeout (30 s) and idle timeout (90 s).
+    pub fn new() -> Upstream {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        connector.set_connect_timeout(Some(Duration::from_secs(30)));
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build(connector);
+        let server_name =
+            HeaderValue::from_str(&hostname()).unwrap_or(HeaderValue::from_static("limpet"));
+        Upstream {
+            client,
+            server_name,
+        }
+    }
+
+    /// Forwards `req` to `dest` and returns the response to stream back to the client.
+    pub async fn forward(
+        &self,
+        mut req: Request<Incoming>,
+        dest: &Destination,
+        pass_host_header: bool,
+        conn: &ConnInfo,
+    ) -> Response<ProxyBody> {
+        let client_upgrade =
+            headers::is_upgrade(req.headers()).then(|| hyper::upgrade::on(&mut req));
+        let Some(req) = self.rewrite(req, dest, pass_host_header, conn) else {
+            return responses::bad_request();
+        };
+        match self.client.request(req).await {
+            Ok(response) => finish(response, client_upgrade),
+            Err(error) => failure(&error, dest),
+        }
+    }
+
+    /// Turns the client's request into the one sent to the server, in place.
+    fn rewrite(
+        &self,
+        req: Request<Incoming>,
+        dest: &Destination,
+        pass_host_header: bool,
+        conn: &ConnInfo,
+    ) -> Option<Request<Incoming>> {
+        let (mut parts, body) = req.into_parts();
+        let original_host = parts
+            .headers
+            .get(HOST)
+            .cloned()
+            .or_else(|| authority_header(&parts.uri));
+        headers::remove_hop_by_hop(&mut parts.headers);
+        headers::set_forwarded(
+            &mut parts.headers,
+            original_host.as_ref(),
+            conn,
+            &self.server_name,
+        );
+        parts.uri = target_uri(&parts.uri, dest)?;
+        parts.version = Version::HTTP_11;
+        let host = match (pass_host_header, original_host) {
+            (true, Some(host)) => host,
+            _ => dest.host.clone(),
+        };
+        parts.headers.insert(HOST, host);
+        Some(Request::from_parts(parts, body))
+    }
+}
+
+impl Default for Upstream {
+    fn default() -> Self {
+        Upstream::new()
+    }
+}
+
+/// `scheme://authority[prefix]/path?query` for the server.
+fn target_uri(original: &Uri, dest: &Destination) -> Option<Uri> {
+    let path_and_query = original.path_and_query().map_or("/", PathAndQuery::as_str);
+    let path_and_query = match &dest.path_prefix {
+        Some(prefix) => PathAndQuery::try_from(format!("{prefix}{path_and_query}")).ok()?,
+        None => original
+            .path_and_query()
+            .cloned()
+            .unwrap_or(PathAndQuery::from_static("/")),
+    };
+    Uri::builder()
+        .scheme(dest.scheme.clone())
+        .authority(dest.authority.clone())
+        .path_and_query(path_and_query)
+        .build()
+        .ok()
+}
+
+fn authority_header(uri: &Uri) -> Option<HeaderValue> {
+    HeaderValue::from_str(uri.authority()?.as_str()).ok()
+}
+
+/// Cleans the server's response and, for `101`, splices the two upgraded connections.
+fn finish(
+    mut response: Response<Incoming>,
+    client_upgrade: Option<hyper::upgrade::OnUpgrade>,
+) -> Response<ProxyBody> {
+    if response.status() == StatusCode::SWITCHING_PROTOCOLS {
+        if let Some(client_upgrade) = client_upgrade {
+            let server_upgrade = hyper::upgrade::on(&mut response);
+            tokio::spawn(upgrade::splice(client_upgrade, server_upgrade));
+        }
+    } else {
+        headers::remove_hop_by_hop(response.headers_mut());
+    }
+    response.map(Either::Left)
+}
+
+/// A failed exchange: Traefik answers 504 on timeouts and 502 otherwise.
+fn failure(error: &hyper_util::client::legacy::Error, dest: &Destination) -> Response<ProxyBody> {
+    tracing::debug!(server = %dest.authority, %error, "upstream request failed");
+    if is_timeout(error) {
+        return responses::gateway_timeout();
+    }
+    responses::bad_gateway()
+}
+
+fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(error);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return true;
+            }
+        }
+        source = err.source();
+    }
+    false
+}
+
+/// This machine's host name (`X-Forwarded-Server`, whoami's `Hostname`).
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
+}

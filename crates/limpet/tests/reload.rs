@@ -1,0 +1,149 @@
+//! Configuration changes at runtime: hot reload, bad files, disabled elements.
+
+mod support;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use limpet_config::diagnostics::Status;
+use support::{origin, HttpClient, Limpet};
+
+fn one_router(name: &str, host: &str, service: &str, backend: &str) -> String {
+    format!("    {name}:\n      rule: \"Host(`{host}`)\"\n      service: {service}\n")
+        .replace("BACKEND", backend)
+}
+
+fn config(routers: &[String], backend: &str) -> String {
+    format!(
+        "http:\n  routers:\n{}  services:\n    app:\n      loadBalancer:\n        servers:\n          - url: \"http://{backend}\"\n",
+        routers.concat()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn added_router_answers_within_a_second_and_no_request_fails() {
+    let backend = origin("o").await.to_string();
+    let first = config(&[one_router("a", "a.local", "app", &backend)], &backend);
+    let mut limpet = Limpet::start(&first).await;
+    let (stop, failures, sent) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let loop_url = limpet.url("/");
+    let load = tokio::spawn({
+        let (stop, failures, sent) = (stop.clone(), failures.clone(), sent.clone());
+        async move {
+            let client = HttpClient::default();
+            while !stop.load(Ordering::Relaxed) {
+                if client.get(&loop_url, "a.local", None).await.status != 200 {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                }
+                sent.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let both = config(
+        &[
+            one_router("a", "a.local", "app", &backend),
+            one_router("b", "b.local", "app", &backend),
+        ],
+        &backend,
+    );
+    std::fs::write(&limpet.dynamic, both).unwrap();
+    let written = Instant::now();
+    let client = HttpClient::default();
+    while client.get(&limpet.url("/"), "b.local", None).await.status != 200 {
+        assert!(
+            written.elapsed() < Duration::from_secs(1),
+            "new router not answering after 1 s"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, Ordering::Relaxed);
+    load.await.unwrap();
+    assert!(sent.load(Ordering::Relaxed) > 10);
+    assert_eq!(failures.load(Ordering::Relaxed), 0);
+    limpet.app.wait_for_generation(2).await;
+}
+
+#[tokio::test]
+async fn yaml_syntax_error_keeps_the_previous_configuration() {
+    let backend = origin("o").await.to_string();
+    let limpet = Limpet::start(&config(
+        &[one_router("a", "a.local", "app", &backend)],
+        &backend,
+    ))
+    .await;
+    std::fs::write(&limpet.dynamic, "http:\n  routers: [unclosed\n").unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let reply = HttpClient::default()
+        .get(&limpet.url("/"), "a.local", None)
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        limpet.app.generation(),
+        1,
+        "a broken file does not produce a generation"
+    );
+}
+
+#[tokio::test]
+async fn router_to_missing_service_is_disabled_while_others_serve() {
+    let backend = origin("o").await.to_string();
+    let routers = [
+        one_router("good", "good.local", "app", &backend),
+        one_router("bad", "bad.local", "does-not-exist", &backend),
+    ];
+    let limpet = Limpet::start(&config(&routers, &backend)).await;
+    let client = HttpClient::default();
+    assert_eq!(
+        client
+            .get(&limpet.url("/"), "good.local", None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        client.get(&limpet.url("/"), "bad.local", None).await.status,
+        404
+    );
+    let snapshot = limpet.app.shared.snapshot.load();
+    let state = &snapshot.model.diagnostics.routers["bad@file"];
+    assert_eq!(state.status, Status::Disabled);
+    assert_eq!(
+        state.errors,
+        vec!["the service \"does-not-exist@file\" does not exist".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn router_naming_a_middleware_is_disabled_not_ignored() {
+    let backend = origin("o").await.to_string();
+    let yaml = format!(
+        "{}  middlewares:\n    strip:\n      stripPrefix:\n        prefixes: [/api]\n",
+        config(&["    m:\n      rule: \"Host(`m.local`)\"\n      service: app\n      middlewares: [strip]\n".to_owned()], &backend)
+    );
+    let limpet = Limpet::start(&yaml).await;
+    assert_eq!(
+        HttpClient::default()
+            .get(&limpet.url("/"), "m.local", None)
+            .await
+            .status,
+        404
+    );
+    let snapshot = limpet.app.shared.snapshot.load();
+    let state = &snapshot.model.diagnostics.routers["m@file"];
+    assert_eq!(state.status, Status::Disabled);
+    assert!(
+        state
+            .errors
+            .iter()
+            .any(|e| e.contains("stripPrefix") && e.contains("not supported")),
+        "{:?}",
+        state.errors
+    );
+}
