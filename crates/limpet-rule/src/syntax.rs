@@ -3,9 +3,12 @@
 
 use crate::lexer::{Lexer, ScanError, Token, TokenKind};
 
-/// Deepest nesting (parentheses, unary operators, chained binary operators) accepted.
-/// Go allows far more; the limit keeps every later recursive pass off the stack's edge.
-pub(crate) const MAX_DEPTH: usize = 1000;
+/// Deepest nesting of parentheses, unary operators, calls and indexes accepted. Go allows
+/// far more; the limits keep every later recursive pass well inside a thread's stack.
+pub(crate) const MAX_NESTING: usize = 100;
+
+/// Most binary operators and selectors in one rule (each deepens a left-leaning tree).
+pub(crate) const MAX_OPERATORS: usize = 1000;
 
 /// A Go expression, as far as Traefik's evaluator distinguishes them.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +72,8 @@ type Parsed<'a> = Result<SyntaxExpr<'a>, Failure>;
 struct Parser<'a> {
     lexer: Lexer<'a>,
     token: Token<'a>,
-    depth: usize,
+    nesting: usize,
+    operators: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -79,7 +83,8 @@ impl<'a> Parser<'a> {
         Ok(Parser {
             lexer,
             token,
-            depth: 0,
+            nesting: 0,
+            operators: 0,
         })
     }
 
@@ -102,7 +107,7 @@ impl<'a> Parser<'a> {
         let mut left = self.parse_unary()?;
         while let Some(precedence) = self.binary_precedence().filter(|p| *p >= min_precedence) {
             let operator = self.token.text;
-            self.enter()?;
+            self.count_operator()?;
             self.advance()?;
             let right = self.parse_binary(precedence + 1)?;
             left = SyntaxExpr::Binary(operator, Box::new(left), Box::new(right));
@@ -190,7 +195,7 @@ impl<'a> Parser<'a> {
         }
         let name = self.token.text;
         self.advance()?;
-        self.enter()?;
+        self.count_operator()?;
         Ok(SyntaxExpr::Selector(Box::new(target), name))
     }
 
@@ -267,16 +272,26 @@ impl<'a> Parser<'a> {
     }
 
     fn enter(&mut self) -> Result<(), Failure> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
             return Err(self.error_here(&format!(
-                "rule too deeply nested (more than {MAX_DEPTH} operators, calls or parentheses)"
+                "rule too deeply nested (more than {MAX_NESTING} levels of parentheses, `!` or calls)"
             )));
         }
         Ok(())
     }
 
     fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
+        self.nesting = self.nesting.saturating_sub(1);
+    }
+
+    fn count_operator(&mut self) -> Result<(), Failure> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return Err(self.error_here(&format!(
+                "rule too long (more than {MAX_OPERATORS} operators)"
+            )));
+        }
+        Ok(())
     }
 }
