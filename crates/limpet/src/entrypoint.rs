@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::proxy::{strip_cookie, ConnInfo, Upstream};
 use crate::responses::{self, ProxyBody};
-use crate::service::{RequestHead, SetCookies};
+use crate::service::{AffinityHeaders, RequestHead};
 use crate::snapshot::RuntimeSnapshot;
 
 /// State shared by every connection: the current snapshot and the upstream pool.
@@ -94,6 +94,7 @@ fn spawn_connection(
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(60))
+        .title_case_headers(true)
         .serve_connection(TokioIo::new(stream), service)
         .with_upgrades();
     let (mut shutdown, open) = (shutdown.clone(), open.clone());
@@ -126,7 +127,7 @@ pub async fn handle(
     req: Request<Incoming>,
 ) -> Response<ProxyBody> {
     let snapshot = shared.snapshot.load_full();
-    let mut cookies = SetCookies::new();
+    let mut affinity = AffinityHeaders::new();
     let Some(route) = find_route(&snapshot, index, conn, &req) else {
         return responses::not_found();
     };
@@ -134,8 +135,8 @@ pub async fn handle(
         headers: req.headers(),
         client_ip: conn.peer.ip(),
     };
-    let Some(selected) = route.service.select(&head, &mut cookies) else {
-        return with_cookies(responses::no_available_server(), cookies);
+    let Some(selected) = route.service.select(&head, &mut affinity) else {
+        return with_affinity(responses::no_available_server(), affinity);
     };
     let mut req = req;
     if let Some(name) = selected.strip_cookie {
@@ -146,7 +147,7 @@ pub async fn handle(
         .upstream
         .forward(req, dest, selected.pass_host_header, conn)
         .await;
-    with_cookies(response, cookies)
+    with_affinity(response, affinity)
 }
 
 fn find_route<'s>(
@@ -179,9 +180,13 @@ fn request_host(req: &Request<Incoming>) -> Option<&str> {
     }
 }
 
-/// Puts limpet's `Set-Cookie` headers first, then the server's, as Traefik does.
-fn with_cookies(mut response: Response<ProxyBody>, cookies: SetCookies) -> Response<ProxyBody> {
-    if cookies.is_empty() {
+/// Adds the affinity headers; limpet's `Set-Cookie` headers go before the server's, as in
+/// Traefik.
+fn with_affinity(
+    mut response: Response<ProxyBody>,
+    affinity: AffinityHeaders,
+) -> Response<ProxyBody> {
+    if affinity.is_empty() {
         return response;
     }
     let headers = response.headers_mut();
@@ -189,7 +194,10 @@ fn with_cookies(mut response: Response<ProxyBody>, cookies: SetCookies) -> Respo
         http::header::Entry::Occupied(entry) => entry.remove_entry_mult().1.collect(),
         http::header::Entry::Vacant(_) => Vec::new(),
     };
-    for cookie in cookies.into_iter().chain(from_server) {
+    for (name, value) in affinity {
+        headers.append(name, value);
+    }
+    for cookie in from_server {
         headers.append(SET_COOKIE, cookie);
     }
     response

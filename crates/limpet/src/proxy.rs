@@ -76,6 +76,7 @@ impl Upstream {
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(90))
+            .http1_title_case_headers(true)
             .build(connector);
         let server_name =
             HeaderValue::from_str(&hostname()).unwrap_or(HeaderValue::from_static("limpet"));

@@ -4,6 +4,7 @@
 //! chosen server and appends any `Set-Cookie` it must send (parent level first).
 
 pub mod loadbalancer;
+pub mod outcome;
 pub mod server;
 pub mod sticky;
 pub mod weighted;
@@ -11,9 +12,10 @@ pub mod wrr;
 
 use std::net::IpAddr;
 
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 pub use loadbalancer::LoadBalancer;
+pub use outcome::StickyOutcome;
 pub use server::{Server, ServerRegistry, ServerState};
 pub use weighted::Weighted;
 
@@ -24,8 +26,9 @@ pub struct RequestHead<'a> {
     pub client_ip: IpAddr,
 }
 
-/// Affinity cookies to add to the response, in order.
-pub type SetCookies = Vec<HeaderValue>;
+/// Headers the affinity layer adds to the response, in order (`Set-Cookie` values go before
+/// the server's own `Set-Cookie` headers).
+pub type AffinityHeaders = Vec<(HeaderName, HeaderValue)>;
 
 /// The outcome of a pick.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +37,8 @@ pub struct Selected<'a> {
     pub pass_host_header: bool,
     /// Affinity cookie the server must not see (`stripFromUpstream`), if any.
     pub strip_cookie: Option<&'a str>,
+    /// What the (innermost) sticky layer decided.
+    pub outcome: StickyOutcome,
 }
 
 /// A built service of one configuration generation.
@@ -48,11 +53,11 @@ impl Service {
     pub fn select<'s>(
         &'s self,
         head: &RequestHead<'_>,
-        cookies: &mut SetCookies,
+        out: &mut AffinityHeaders,
     ) -> Option<Selected<'s>> {
         match self {
-            Service::LoadBalancer(lb) => lb.select(head, cookies),
-            Service::Weighted(weighted) => weighted.select(head, cookies),
+            Service::LoadBalancer(lb) => lb.select(head, out),
+            Service::Weighted(weighted) => weighted.select(head, out),
         }
     }
 }

@@ -1,4 +1,5 @@
 //! Sticky cookies exactly as Traefik 3.7 writes and reads them (reference §1.2–1.6).
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! Forwarding: headers, Host, paths, error answers, bodies both ways, upgrades.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! Configuration changes at runtime: hot reload, bad files, disabled elements.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

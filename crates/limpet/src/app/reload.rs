@@ -83,7 +83,12 @@ impl Reloader {
                 true
             }
             Err(error) => {
-                tracing::error!(providerName = %message.provider, "{error}; keeping the previous configuration");
+                let kept = if self.latest.contains_key(&message.provider) {
+                    "keeping its previous configuration"
+                } else {
+                    "no configuration from this provider until it is fixed"
+                };
+                tracing::error!(providerName = %message.provider, "{error}; {kept}");
                 false
             }
         }

@@ -1,10 +1,11 @@
 //! `loadBalancer`: servers picked by weighted round robin, with optional cookie affinity.
 
+use http::header::SET_COOKIE;
 use limpet_config::model::LoadBalancerModel;
 
 use super::sticky::{Pin, Sticky};
 use super::wrr::Wrr;
-use super::{RequestHead, Selected, Server, SetCookies};
+use super::{AffinityHeaders, RequestHead, Selected, Server, StickyOutcome};
 
 /// A built `loadBalancer` service.
 #[derive(Debug)]
@@ -39,7 +40,7 @@ impl LoadBalancer {
     pub fn select<'s>(
         &'s self,
         head: &RequestHead<'_>,
-        cookies: &mut SetCookies,
+        cookies: &mut AffinityHeaders,
     ) -> Option<Selected<'s>> {
         let pinned = self.pinned(head);
         let index = match pinned {
@@ -60,9 +61,9 @@ impl LoadBalancer {
     }
 
     /// Pins the client to `index` (when sticky) and returns it.
-    fn assign(&self, index: usize, cookies: &mut SetCookies) -> usize {
+    fn assign(&self, index: usize, cookies: &mut AffinityHeaders) -> usize {
         if let Some(cookie) = self.sticky.as_ref().and_then(|s| s.set_cookie(index)) {
-            cookies.push(cookie.clone());
+            cookies.push((SET_COOKIE, cookie.clone()));
         }
         index
     }
@@ -72,6 +73,7 @@ impl LoadBalancer {
             server: &self.servers[index],
             pass_host_header: self.pass_host_header,
             strip_cookie: None,
+            outcome: StickyOutcome::NotSticky,
         }
     }
 

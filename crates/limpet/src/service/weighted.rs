@@ -2,11 +2,12 @@
 
 use std::sync::Arc;
 
+use http::header::SET_COOKIE;
 use limpet_config::model::{WeightedChild, WeightedModel};
 
 use super::sticky::{Pin, Sticky};
 use super::wrr::Wrr;
-use super::{RequestHead, Selected, Service, SetCookies};
+use super::{AffinityHeaders, RequestHead, Selected, Service};
 
 /// A built `weighted` service: children picked by WRR, optionally sticky by child name.
 #[derive(Debug)]
@@ -45,7 +46,7 @@ impl Weighted {
     pub fn select<'s>(
         &'s self,
         head: &RequestHead<'_>,
-        cookies: &mut SetCookies,
+        cookies: &mut AffinityHeaders,
     ) -> Option<Selected<'s>> {
         let index = match self.sticky.as_ref().and_then(|s| s.pin(head.headers)) {
             Some(Pin::Current(index)) if index < self.children.len() => index,
@@ -58,9 +59,9 @@ impl Weighted {
         self.children.get(index)?.select(head, cookies)
     }
 
-    fn assign(&self, index: usize, cookies: &mut SetCookies) -> usize {
+    fn assign(&self, index: usize, cookies: &mut AffinityHeaders) -> usize {
         if let Some(cookie) = self.sticky.as_ref().and_then(|s| s.set_cookie(index)) {
-            cookies.push(cookie.clone());
+            cookies.push((SET_COOKIE, cookie.clone()));
         }
         index
     }

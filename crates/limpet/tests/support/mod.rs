@@ -1,5 +1,5 @@
 //! Test support: in-process origins, limpet on port 0 with a dynamic file, an HTTP client.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -149,5 +149,24 @@ impl HttpClient {
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
         }
+    }
+}
+
+impl HttpClient {
+    /// GET that reports connection errors as `None` (for polling a starting server).
+    pub async fn try_get(&self, url: &str, host: &str) -> Option<Reply> {
+        let req = Request::get(url)
+            .header("host", host)
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        let response = self.inner.request(req).await.ok()?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.ok()?.to_bytes();
+        Some(Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
     }
 }

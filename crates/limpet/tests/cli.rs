@@ -1,0 +1,124 @@
+//! The `limpet` binary as a user runs it: demo, flags, static-file errors.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use support::{origin, HttpClient};
+
+const LIMPET: &str = env!("CARGO_BIN_EXE_limpet");
+
+/// Kills the child when the test ends, even on failure.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `limpet demo` on a free port and returns the proxy URL it prints.
+fn start_demo() -> (Running, String) {
+    let mut child = Command::new(LIMPET)
+        .args(["demo", "--address", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let url = stdout
+        .lines()
+        .map(Result::unwrap)
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("proxy")
+                .map(|rest| rest.split_whitespace().next().unwrap().to_owned())
+        })
+        .unwrap();
+    (Running(child), url)
+}
+
+#[tokio::test]
+async fn demo_pins_a_client_and_alternates_new_ones() {
+    let (_demo, url) = start_demo();
+    let client = HttpClient::default();
+    let mut first = client.get(&url, "whoami.localhost", None).await;
+    for _ in 0..50 {
+        if first.status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        first = client.get(&url, "whoami.localhost", None).await;
+    }
+    let cookie = first.cookie_pair().unwrap();
+    assert!(cookie.starts_with("STICKY_SESSION="), "{cookie}");
+    for _ in 0..5 {
+        let pinned = client.get(&url, "whoami.localhost", Some(&cookie)).await;
+        assert_eq!(pinned.served_by(), first.served_by());
+        assert!(pinned.set_cookies().is_empty());
+    }
+    let a = client.get(&url, "whoami.localhost", None).await.served_by();
+    let b = client.get(&url, "whoami.localhost", None).await.served_by();
+    assert_ne!(a, b, "cookieless requests alternate");
+}
+
+#[tokio::test]
+async fn traefik_style_flags_configure_entrypoint_and_file_provider() {
+    let backend = origin("flagged").await;
+    let dir = tempfile::tempdir().unwrap();
+    let dynamic = dir.path().join("dynamic.yml");
+    let yaml = format!("http:\n  routers:\n    r:\n      rule: \"Host(`f.local`)\"\n      service: s\n  services:\n    s:\n      loadBalancer:\n        servers: [{{url: \"http://{backend}\"}}]\n");
+    std::fs::write(&dynamic, yaml).unwrap();
+    let port = support::dead_address().await.port();
+    let _limpet = Running(
+        Command::new(LIMPET)
+            .current_dir(dir.path())
+            .arg(format!("--entryPoints.web.address=127.0.0.1:{port}"))
+            .arg(format!("--providers.file.filename={}", dynamic.display()))
+            .arg("--log.level=DEBUG")
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let client = HttpClient::default();
+    let url = format!("http://127.0.0.1:{port}/");
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Ok(reply) =
+            tokio::time::timeout(Duration::from_secs(1), client.try_get(&url, "f.local")).await
+        {
+            if reply.is_some_and(|r| r.served_by() == "flagged") {
+                return;
+            }
+        }
+    }
+    panic!("limpet started with flags never served f.local");
+}
+
+#[test]
+fn malformed_static_file_exits_with_file_line_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("limpet.yml");
+    std::fs::write(&file, "entryPoints:\n  web:\n    address: [unclosed\n").unwrap();
+    let output = Command::new(LIMPET)
+        .arg(format!("--configFile={}", file.display()))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&file.display().to_string()), "{stderr}");
+    assert!(stderr.contains("line"), "{stderr}");
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let output = Command::new(LIMPET).arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    for command in ["demo", "whoami", "--configFile"] {
+        assert!(text.contains(command), "{text}");
+    }
+}
