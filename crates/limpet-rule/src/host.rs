@@ -73,7 +73,8 @@ fn domain_matches(domain: &str, expr: &str) -> bool {
             let domain_rest = domain.find('.').map_or("", |dot| &domain[dot..]);
             expr_rest.eq_ignore_ascii_case(domain_rest)
         }
-        None => domain.eq_ignore_ascii_case(expr),
+        // Request hosts are usually already lowercase: try the plain comparison first.
+        None => domain == expr || domain.eq_ignore_ascii_case(expr),
     }
 }
 

@@ -18,13 +18,16 @@ pub(crate) fn query_has_value(
     };
     query
         .split('&')
-        .filter(|pair| !pair.is_empty() && !pair.contains(';'))
         .any(|pair| pair_matches(pair, key, &accept))
 }
 
 fn pair_matches(pair: &str, key: &str, accept: &impl Fn(&str) -> bool) -> bool {
     let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-    if decode_component(raw_key).as_deref() != Some(key) {
+    // Cheap rejection first: most pairs carry another, unescaped key.
+    if raw_key != key && !needs_decoding(raw_key) {
+        return false;
+    }
+    if pair.bytes().any(|b| b == b';') || decode_component(raw_key).as_deref() != Some(key) {
         return false;
     }
     decode_component(raw_value).is_some_and(|value| accept(&value))
@@ -32,7 +35,7 @@ fn pair_matches(pair: &str, key: &str, accept: &impl Fn(&str) -> bool) -> bool {
 
 /// Go's `QueryUnescape`; `None` when an escape is malformed (Go drops the pair).
 fn decode_component(raw: &str) -> Option<Cow<'_, str>> {
-    if !raw.contains(['%', '+']) {
+    if !needs_decoding(raw) {
         return Some(Cow::Borrowed(raw));
     }
     if !escapes_are_well_formed(raw) {
@@ -41,6 +44,10 @@ fn decode_component(raw: &str) -> Option<Cow<'_, str>> {
     let spaced = raw.replace('+', " ");
     let decoded = percent_decode_str(&spaced).decode_utf8_lossy().into_owned();
     Some(Cow::Owned(decoded))
+}
+
+fn needs_decoding(raw: &str) -> bool {
+    raw.bytes().any(|b| b == b'%' || b == b'+')
 }
 
 fn escapes_are_well_formed(raw: &str) -> bool {
