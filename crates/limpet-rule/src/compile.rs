@@ -154,7 +154,11 @@ fn regexp(pattern: &str, matcher: &str) -> Result<regex::Regex, String> {
 
 fn header(name: MatcherName, key: &str, value: &str) -> Result<Matcher, String> {
     // An invalid header name can never be present on a request, so it never matches.
-    let header_name = HeaderName::from_bytes(key.as_bytes()).ok();
+    // Go's server moves Host and Transfer-Encoding out of the header map, so in Traefik
+    // a Header matcher on them never matches either.
+    let header_name = HeaderName::from_bytes(key.as_bytes())
+        .ok()
+        .filter(|name| *name != http::header::HOST && *name != http::header::TRANSFER_ENCODING);
     match name {
         MatcherName::HeaderRegexp => {
             regexp(value, "HeaderRegexp").map(|re| Matcher::HeaderRegexp(header_name, re))

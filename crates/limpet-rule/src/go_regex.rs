@@ -156,7 +156,8 @@ impl Translator<'_> {
 
     /// `{n}`, `{n,}` or `{n,m}` is a repeat; any other `{` is a literal in Go.
     fn brace(&mut self) -> Result<(), GoRegexError> {
-        let Some((min, max, len)) = parse_repeat(&self.chars[self.pos..]) else {
+        let Some((min, max, len)) = parse_repeat(self.chars.get(self.pos..).unwrap_or_default())
+        else {
             return self.emit_and_set("\\{", Previous::Atom);
         };
         let invalid =

@@ -375,6 +375,15 @@ fn header_matcher() {
         "Header(`Bad Name`, `x`)",
         &[(with_header("X", &["x"]), false)],
     );
+    // Go's server moves Host and Transfer-Encoding out of the header map.
+    assert_table(
+        "Header(`Host`, `a`)",
+        &[(with_header("Host", &["a"]), false)],
+    );
+    assert_table(
+        "HeaderRegexp(`transfer-encoding`, `.`)",
+        &[(with_header("Transfer-Encoding", &["chunked"]), false)],
+    );
 }
 
 #[test]

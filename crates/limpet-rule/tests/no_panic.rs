@@ -59,8 +59,16 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    // 2000 cases by default; PROPTEST_CASES=… runs a longer fuzzing session.
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn rule_like_text_never_panics(text in rule_like()) {
