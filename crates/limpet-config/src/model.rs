@@ -49,10 +49,14 @@ pub struct ServiceModel {
 }
 
 /// The one type a service has.
+// Built once per configuration and never moved on the request path: boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ServiceKind {
     LoadBalancer(LoadBalancerModel),
     Weighted(WeightedModel),
+    Mirroring(MirroringModel),
+    Failover(FailoverModel),
 }
 
 /// `loadBalancer`: a set of servers and how to pick one.
@@ -65,6 +69,46 @@ pub struct LoadBalancerModel {
     pub sticky: Option<StickyModel>,
     /// `responseForwarding.flushInterval`; negative in Traefik = flush after each write.
     pub flush_interval: FlushInterval,
+    /// Active health check of every server.
+    pub health_check: Option<HealthCheckModel>,
+    /// Passive health check: servers answering 5xx or failing are marked down for a while.
+    pub passive_health_check: Option<PassiveHealthCheckModel>,
+    /// limpet extension: a draining server is drained once no session was seen for this long.
+    pub drain_idle: Duration,
+    /// limpet extension: a draining server is drained at the latest this long after it started.
+    pub drain_timeout: Option<Duration>,
+}
+
+/// Default `drainIdle`.
+pub const DEFAULT_DRAIN_IDLE: Duration = Duration::from_secs(300);
+
+/// `healthCheck` of a load balancer, with Traefik's defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthCheckModel {
+    /// Replaces the server URL's scheme when set.
+    pub scheme: Option<String>,
+    /// Relative path (and query) requested on each server.
+    pub path: String,
+    pub method: http::Method,
+    /// `Host` header of the check when set.
+    pub hostname: Option<String>,
+    /// Replaces the server URL's port when set.
+    pub port: Option<u16>,
+    pub interval: Duration,
+    /// Interval while the server is down (defaults to `interval`).
+    pub unhealthy_interval: Duration,
+    pub timeout: Duration,
+    pub headers: Vec<(String, String)>,
+    pub follow_redirects: bool,
+    /// Expected status; `None` = any status in [200, 400).
+    pub status: Option<u16>,
+}
+
+/// `passiveHealthCheck` of a load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassiveHealthCheckModel {
+    pub failure_window: Duration,
+    pub max_failed_attempts: u32,
 }
 
 /// One backend server of a load balancer.
@@ -102,10 +146,66 @@ pub enum FlushInterval {
     Every(Duration),
 }
 
-/// `sticky` of a load balancer or weighted service (only present when `cookie` is set).
+/// `sticky` of a load balancer or weighted service (present when `cookie` or the limpet
+/// `header` carrier is set).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StickyModel {
     pub cookie: CookieModel,
+    /// False when only the header carrier is configured (no cookie is read or written).
+    pub cookie_enabled: bool,
+    /// limpet extension: request/response header carrying the same value (`sticky.header.name`).
+    pub header: Option<String>,
+    /// limpet extension: what to do when the pinned server is unavailable.
+    pub on_failure: OnFailure,
+    /// limpet extension: response header naming the server that answered (`sticky.debugHeader`).
+    pub debug_header: Option<String>,
+    /// limpet extension: signed, expiring tokens instead of Traefik's plain values.
+    pub signing: Option<SigningModel>,
+    /// limpet extension: the affinity cookie is not forwarded to servers.
+    pub strip_from_upstream: bool,
+    /// limpet extension: responses that set the cookie get `Cache-Control: private`.
+    pub no_cache: bool,
+}
+
+/// `sticky.onFailure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnFailure {
+    /// Move the session deterministically to another server (default).
+    #[default]
+    Repin,
+    /// Answer 503 and keep the cookie.
+    Strict,
+}
+
+/// Signed-token settings (`sticky.cookie.secret`/`secretFile`/`keys`, timeouts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningModel {
+    /// The first key signs; all verify.
+    pub keys: Vec<SigningKey>,
+    pub idle_timeout: Option<Duration>,
+    pub absolute_timeout: Option<Duration>,
+    /// Last-seen is refreshed (a new Set-Cookie) at most this often.
+    pub refresh_interval: Duration,
+}
+
+/// Default `refreshInterval` of signed tokens.
+pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+
+/// One signing key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningKey {
+    /// Short identifier carried in tokens (`[A-Za-z0-9_-]`).
+    pub id: String,
+    pub secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("id", &self.id)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 
 /// The affinity cookie, with Traefik's defaults applied.
@@ -138,6 +238,8 @@ pub enum SameSite {
 pub struct WeightedModel {
     pub services: Vec<WeightedChild>,
     pub sticky: Option<StickyModel>,
+    /// `healthCheck: {}`: children without an available server are skipped.
+    pub health_check: bool,
 }
 
 /// One child of a weighted service.
@@ -148,4 +250,37 @@ pub struct WeightedChild {
     /// The qualified child service name.
     pub service: String,
     pub weight: i64,
+}
+
+/// `mirroring`: the main service answers; mirrors get copies, their answers discarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MirroringModel {
+    /// Qualified main service.
+    pub service: String,
+    pub mirror_body: bool,
+    /// `None` = unlimited.
+    pub max_body_size: Option<u64>,
+    pub mirrors: Vec<MirrorModel>,
+}
+
+/// One mirror.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MirrorModel {
+    /// Qualified service.
+    pub service: String,
+    /// Share of requests copied, 0–100.
+    pub percent: u32,
+}
+
+/// `failover`: the main service, or the fallback when it is down or answers `errors.status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailoverModel {
+    /// Qualified main service.
+    pub service: String,
+    /// Qualified fallback service.
+    pub fallback: String,
+    /// Status ranges (inclusive) that send the request to the fallback.
+    pub error_status: Vec<(u16, u16)>,
+    /// `None` = unlimited.
+    pub max_request_body_bytes: Option<u64>,
 }

@@ -4,11 +4,14 @@
 //! model with its reasons recorded in [`Model::diagnostics`] (Traefik's texts where Traefik
 //! has the case); everything else stays usable.
 
+mod composite;
 mod cookie;
+mod health;
 mod load_balancer;
 mod middleware;
 mod router;
 mod service;
+mod signing;
 
 use std::collections::BTreeMap;
 

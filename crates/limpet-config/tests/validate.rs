@@ -59,7 +59,7 @@ fn router_error_texts() {
         ("service: \"\"", "", Status::Disabled, &["router must have either a service or child routers"]),
         ("service: multi", "    multi:\n      loadBalancer: {}\n      weighted: {}\n", Status::Disabled, &["cannot create service: multi-types service not supported, consider declaring two different pieces of service instead"]),
         ("service: notype", "    notype: {}\n", Status::Disabled, &["the service \"notype@file\" does not have any type defined"]),
-        ("service: mirror", "    mirror:\n      mirroring:\n        service: ok\n", Status::Disabled, &["service type \"mirroring\" is not supported yet"]),
+        ("service: mirror", "    mirror:\n      mirroring:\n        service: ok\n        mirrors: [{name: gone, percent: 10}]\n", Status::Disabled, &["building HTTP service \"gone\": the service \"gone@file\" does not exist"]),
         ("service: wrr", "    wrr:\n      weighted:\n        services:\n          - name: ok\n          - name: nothere\n", Status::Disabled, &["building HTTP service \"nothere\": the service \"nothere@file\" does not exist"]),
     ];
     for (router, services, status, errors) in cases {
@@ -97,7 +97,7 @@ fn service_error_texts() {
         ),
         (
             "failover:\n        service: ok",
-            "service type \"failover\" is not supported yet",
+            "failover.fallback is required",
         ),
         (
             "highestRandomWeight:\n        services: [{name: ok}]",

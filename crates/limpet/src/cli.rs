@@ -19,6 +19,9 @@ Usage:
                                                  --providers.file.filename=dynamic.yml --log.level=INFO)
   limpet demo [--address 127.0.0.1:8080]         two whoami backends behind a sticky service
   limpet whoami [--port N] [--name NAME]         a tiny backend that says who answered
+  limpet check [--configFile F] [--file DYNAMIC] [--compose docker-compose.yml] [--format text|json]
+                                                 lint the configuration without binding a port
+                                                 (exit 0 clean, 1 warnings, 2 errors)
   limpet version                                 print the version
 
 Without --configFile, limpet looks for limpet.{yml,yaml,toml} then traefik.{yml,yaml,toml}
@@ -52,9 +55,30 @@ struct DemoArgs {
     address: SocketAddr,
 }
 
+/// `limpet check`
+#[derive(Parser, Debug)]
+#[command(name = "limpet check", about = "Lint the configuration without binding any port")]
+struct CheckArgs {
+    /// Static configuration file (default: looked up like the proxy does).
+    #[arg(long = "configFile")]
+    config_file: Option<PathBuf>,
+    /// A dynamic configuration file (as providers.file.filename).
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// A Compose file: its services' labels are checked as the docker provider.
+    #[arg(long)]
+    compose: Option<PathBuf>,
+    /// Output format: text or json.
+    #[arg(long, default_value = "text")]
+    format: String,
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("check") {
+        return check(CheckArgs::parse_from(&args));
+    }
     let result = match args.first().map(String::as_str) {
         Some("whoami") => whoami(WhoamiArgs::parse_from(&args)),
         Some("demo") => demo(DemoArgs::parse_from(&args)),
@@ -153,4 +177,28 @@ fn demo(args: DemoArgs) -> Result<()> {
         app.run_until_signal().await;
         Ok(())
     })
+}
+
+/// `limpet check`: exit 0 clean, 1 warnings, 2 errors (also when nothing could be read).
+fn check(args: CheckArgs) -> ExitCode {
+    let format = match args.format.as_str() {
+        "json" => limpet::check::Format::Json,
+        _ => limpet::check::Format::Text,
+    };
+    let options = limpet::check::CheckOptions {
+        config_file: args.config_file,
+        dynamic_file: args.file,
+        compose: args.compose,
+        cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+    };
+    match limpet::check::check(&options) {
+        Ok(report) => {
+            print!("{}", limpet::check::render(&report, format));
+            ExitCode::from(report.exit_code())
+        }
+        Err(error) => {
+            eprintln!("limpet check: {error}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use http::header::{HOST, SET_COOKIE};
 use http::{HeaderValue, Request, Response};
+use http_body_util::Either;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -19,9 +20,9 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
-use crate::proxy::{strip_cookie, ConnInfo, Upstream};
+use crate::proxy::{ConnInfo, Upstream};
 use crate::responses::{self, ProxyBody};
-use crate::service::{AffinityHeaders, RequestHead};
+use crate::service::{AffinityHeaders, Decision, Exchange};
 use crate::snapshot::RuntimeSnapshot;
 
 /// State shared by every connection: the current snapshot and the upstream pool.
@@ -127,27 +128,22 @@ pub async fn handle(
     req: Request<Incoming>,
 ) -> Response<ProxyBody> {
     let snapshot = shared.snapshot.load_full();
-    let mut affinity = AffinityHeaders::new();
     let Some(route) = find_route(&snapshot, index, conn, &req) else {
         return responses::not_found();
     };
-    let head = RequestHead {
-        headers: req.headers(),
-        client_ip: conn.peer.ip(),
+    let mut decision = Decision::default();
+    let exchange = Exchange {
+        upstream: &shared.upstream,
+        conn,
     };
-    let Some(selected) = route.service.select(&head, &mut affinity) else {
-        return with_affinity(responses::no_available_server(), affinity);
-    };
-    let mut req = req;
-    if let Some(name) = selected.strip_cookie {
-        strip_cookie(req.headers_mut(), name);
-    }
-    let dest = &selected.server.dest;
-    let response = shared
-        .upstream
-        .forward(req, dest, selected.pass_host_header, conn)
-        .await;
-    with_affinity(response, affinity)
+    let response = crate::service::serve(
+        &route.service,
+        req.map(Either::Left),
+        exchange,
+        &mut decision,
+    )
+    .await;
+    with_affinity(response, decision.headers)
 }
 
 fn find_route<'s>(
@@ -195,7 +191,11 @@ fn with_affinity(
         http::header::Entry::Vacant(_) => Vec::new(),
     };
     for (name, value) in affinity {
-        headers.append(name, value);
+        if name == SET_COOKIE {
+            headers.append(name, value);
+        } else {
+            headers.insert(name, value);
+        }
     }
     for cookie in from_server {
         headers.append(SET_COOKIE, cookie);

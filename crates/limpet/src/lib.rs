@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod check;
 pub mod demo;
 pub mod entrypoint;
 pub mod logging;

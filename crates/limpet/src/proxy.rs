@@ -23,6 +23,10 @@ use crate::responses::{self, ProxyBody};
 
 pub use headers::strip_cookie;
 
+/// Body of a request sent upstream: the client's, streamed, or a buffered copy (mirroring,
+/// failover).
+pub type RequestBody = Either<Incoming, http_body_util::Full<bytes::Bytes>>;
+
 /// What a request knows about the connection it arrived on.
 #[derive(Debug, Clone)]
 pub struct ConnInfo {
@@ -63,7 +67,7 @@ impl Destination {
 /// The pooled HTTP client and what every forwarded request needs.
 #[derive(Clone)]
 pub struct Upstream {
-    client: Client<HttpConnector, Incoming>,
+    client: Client<HttpConnector, RequestBody>,
     server_name: HeaderValue,
 }
 
@@ -89,7 +93,7 @@ impl Upstream {
     /// Forwards `req` to `dest` and returns the response to stream back to the client.
     pub async fn forward(
         &self,
-        mut req: Request<Incoming>,
+        mut req: Request<RequestBody>,
         dest: &Destination,
         pass_host_header: bool,
         conn: &ConnInfo,
@@ -108,11 +112,11 @@ impl Upstream {
     /// Turns the client's request into the one sent to the server, in place.
     fn rewrite(
         &self,
-        req: Request<Incoming>,
+        req: Request<RequestBody>,
         dest: &Destination,
         pass_host_header: bool,
         conn: &ConnInfo,
-    ) -> Option<Request<Incoming>> {
+    ) -> Option<Request<RequestBody>> {
         let (mut parts, body) = req.into_parts();
         let original_host = parts
             .headers

@@ -1,17 +1,23 @@
-//! Building the immutable runtime snapshot from a validated model (pure: no I/O, no tasks).
+//! Building the immutable runtime snapshot from a validated model (no I/O, no tasks; the only
+//! side effect is on the state registry that outlives snapshots).
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use limpet_config::model::{LoadBalancerModel, Model, RouterModel, ServiceKind, ServiceModel};
+use limpet_config::model::{
+    LoadBalancerModel, Model, RouterModel, ServerModel, ServiceKind, ServiceModel,
+};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 use crate::proxy::Destination;
 use crate::router::{Route, RouteTable};
-use crate::service::{LoadBalancer, Server, ServerRegistry, Service, Weighted};
+use crate::service::sticky::cookie_value;
+use crate::service::{
+    Failover, LoadBalancer, Mirroring, Server, ServerRegistry, Service, Weighted,
+};
 
 /// Everything a request needs, for one configuration generation. Never mutated.
 #[derive(Debug, Default)]
@@ -48,6 +54,7 @@ pub fn build(model: Arc<Model>, ctx: &BuildContext<'_>) -> RuntimeSnapshot {
         model: &model,
         ctx,
         built: HashMap::new(),
+        building: Vec::new(),
         rng: StdRng::seed_from_u64(ctx.shuffle_seed),
     };
     for name in model.services.keys() {
@@ -99,6 +106,9 @@ struct ServiceBuilder<'m> {
     model: &'m Model,
     ctx: &'m BuildContext<'m>,
     built: HashMap<String, Arc<Service>>,
+    /// Services being built above the current one (cycles are refused by validation; this
+    /// keeps a bad model from recursing forever).
+    building: Vec<String>,
     rng: StdRng,
 }
 
@@ -108,8 +118,20 @@ impl ServiceBuilder<'_> {
         if let Some(done) = self.built.get(name) {
             return Some(done.clone());
         }
+        if self.building.iter().any(|n| n == name) {
+            return None;
+        }
         let model: &ServiceModel = self.model.services.get(name)?;
-        let service = match &model.kind {
+        self.building.push(name.to_owned());
+        let service = self.kind(name, &model.kind);
+        self.building.pop();
+        let service = Arc::new(service?);
+        self.built.insert(name.to_owned(), service.clone());
+        Some(service)
+    }
+
+    fn kind(&mut self, name: &str, kind: &ServiceKind) -> Option<Service> {
+        Some(match kind {
             ServiceKind::LoadBalancer(lb) => Service::LoadBalancer(self.load_balancer(name, lb)),
             ServiceKind::Weighted(weighted) => {
                 let children = weighted
@@ -119,31 +141,61 @@ impl ServiceBuilder<'_> {
                     .collect::<Option<Vec<_>>>()?;
                 Service::Weighted(Weighted::new(weighted, children))
             }
-        };
-        let service = Arc::new(service);
-        self.built.insert(name.to_owned(), service.clone());
-        Some(service)
+            ServiceKind::Mirroring(mirroring) => {
+                let main = self.service(&mirroring.service)?;
+                let mirrors = mirroring
+                    .mirrors
+                    .iter()
+                    .map(|m| self.service(&m.service))
+                    .collect::<Option<Vec<_>>>()?;
+                Service::Mirroring(Mirroring::new(mirroring, main, mirrors))
+            }
+            ServiceKind::Failover(failover) => {
+                let (main, fallback) = (
+                    self.service(&failover.service)?,
+                    self.service(&failover.fallback)?,
+                );
+                Service::Failover(Failover::new(failover, main, fallback))
+            }
+        })
     }
 
     fn load_balancer(&mut self, name: &str, model: &LoadBalancerModel) -> LoadBalancer {
-        let mut servers: Vec<(Server, i64)> = model
+        let mut servers: Vec<Server> = model
             .servers
             .iter()
-            .filter_map(|server| {
-                let dest = Destination::new(&server.uri, server.preserve_path)?;
-                let identity = server.id.as_deref().unwrap_or(&server.url);
-                let state = self.ctx.servers.state(name, identity);
-                Some((
-                    Server {
-                        url: server.url.as_str().into(),
-                        dest,
-                        state,
-                    },
-                    server.weight,
-                ))
-            })
+            .filter(|server| server.weight >= 0)
+            .filter_map(|server| self.server(name, model, server))
             .collect();
         servers.shuffle(&mut self.rng);
-        LoadBalancer::new(model, servers)
+        let values: Vec<&str> = servers.iter().map(|s| &*s.value).collect();
+        let removed = self.ctx.servers.removed_values(name, &values);
+        LoadBalancer::new(model, servers, removed)
+    }
+
+    /// A server with its surviving state; a draining server's drain is started (or kept).
+    fn server(&self, service: &str, lb: &LoadBalancerModel, model: &ServerModel) -> Option<Server> {
+        let dest = Destination::new(&model.uri, model.preserve_path)?;
+        let identity = model.id.as_deref().unwrap_or(&model.url);
+        let state = self.ctx.servers.state(service, identity);
+        let configured_draining = model.draining || model.weight == 0;
+        if configured_draining || state.drain_override() {
+            state.drain.start(lb.drain_idle, lb.drain_timeout);
+        } else {
+            state.drain.stop();
+        }
+        let value = cookie_value(identity);
+        Some(Server {
+            url: model.url.as_str().into(),
+            identity: identity.into(),
+            debug_name: model.id.clone().unwrap_or_else(|| value.clone()).into(),
+            value: value.into(),
+            weight: model.weight,
+            dest,
+            state,
+            configured_draining,
+            passive: lb.passive_health_check,
+            has_active_check: lb.health_check.is_some(),
+        })
     }
 }

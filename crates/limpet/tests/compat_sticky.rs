@@ -199,8 +199,11 @@ async fn wrr_three_to_one_over_400_cookieless_requests() {
     );
 }
 
+/// Deliberate difference (docs/compat.md): Traefik makes a weight-0 server unreachable and
+/// breaks its sessions (its issue #8157); limpet drains it — pinned sessions stay, new ones
+/// never land there.
 #[tokio::test]
-async fn weight_zero_server_is_unreachable_like_traefik() {
+async fn weight_zero_server_drains_instead_of_dropping_sessions() {
     let (a, b) = (origin("live").await, origin("zero").await);
     let yaml = format!(
         "http:\n  routers:\n    r:\n      rule: \"Host(`z.local`)\"\n      service: z\n  services:\n    z:\n      loadBalancer:\n        sticky:\n          cookie: {{name: sid}}\n        servers:\n          - url: http://{a}\n          - url: http://{b}\n            weight: 0\n"
@@ -212,10 +215,18 @@ async fn weight_zero_server_is_unreachable_like_traefik() {
         limpet::service::sticky::cookie_value(&format!("http://{b}"))
     );
     for _ in 0..10 {
-        let reply = client
+        let pinned = client
             .get(&limpet.url("/"), "z.local", Some(&zero_pin))
             .await;
-        assert_eq!(reply.served_by(), "live");
+        assert_eq!(pinned.served_by(), "zero");
+        assert!(pinned.set_cookies().is_empty());
+        assert_eq!(
+            client
+                .get(&limpet.url("/"), "z.local", None)
+                .await
+                .served_by(),
+            "live"
+        );
     }
 }
 

@@ -2,10 +2,11 @@
 //! name, path `/`, one leading dot stripped from the domain, case-insensitive SameSite.
 
 use crate::cookie::cookie_name;
-use crate::dynamic::{Cookie, Sticky};
-use crate::model::{CookieModel, SameSite, StickyModel};
+use crate::dynamic::{Cookie, DebugHeader, Sticky};
+use crate::model::{CookieModel, OnFailure, SameSite, StickyModel};
 
-/// The sticky model of `service` (qualified), or `None` when there is no `sticky.cookie`.
+/// The sticky model of `service` (qualified), or `None` when neither `sticky.cookie` nor the
+/// `sticky.header` carrier is set (as in Traefik, `sticky: {}` alone does nothing).
 pub(super) fn sticky_model(
     service: &str,
     sticky: Option<&Sticky>,
@@ -13,25 +14,62 @@ pub(super) fn sticky_model(
     let Some(sticky) = sticky else {
         return Ok(None);
     };
-    check_on_failure(sticky.on_failure.as_deref())?;
-    Ok(sticky.cookie.as_ref().map(|cookie| StickyModel {
-        cookie: cookie_model(service, cookie),
+    let on_failure = on_failure(sticky.on_failure.as_deref())?;
+    let header = header_name(sticky)?;
+    if sticky.cookie.is_none() && header.is_none() {
+        return Ok(None);
+    }
+    let cookie = sticky.cookie.clone().unwrap_or_default();
+    let signing = super::signing::signing(&cookie).map_err(|errors| errors.join(", "))?;
+    Ok(Some(StickyModel {
+        cookie: cookie_model(service, &cookie),
+        cookie_enabled: sticky.cookie.is_some(),
+        header,
+        on_failure,
+        debug_header: debug_header(sticky.debug_header.as_ref()),
+        signing,
+        strip_from_upstream: cookie.strip_from_upstream,
+        no_cache: cookie.no_cache,
     }))
 }
 
-fn check_on_failure(on_failure: Option<&str>) -> Result<(), String> {
-    match on_failure {
-        None => Ok(()),
-        Some(policy)
-            if ["repin", "strict"]
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case(policy)) =>
-        {
-            Ok(())
-        }
-        Some(policy) => Err(format!(
-            "sticky.onFailure {policy:?} is not supported (expected \"repin\" or \"strict\")"
+fn on_failure(on_failure: Option<&str>) -> Result<OnFailure, String> {
+    match on_failure.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("repin") => Ok(OnFailure::Repin),
+        Some("strict") => Ok(OnFailure::Strict),
+        Some(_) => Err(format!(
+            "sticky.onFailure {:?} is not supported (expected \"repin\" or \"strict\")",
+            on_failure.unwrap_or_default()
         )),
+    }
+}
+
+/// `sticky.header.name`, checked to be a valid header name.
+fn header_name(sticky: &Sticky) -> Result<Option<String>, String> {
+    let Some(name) = sticky
+        .header
+        .as_ref()
+        .map(|h| h.name.trim())
+        .filter(|n| !n.is_empty())
+    else {
+        return Ok(None);
+    };
+    http::HeaderName::from_bytes(name.as_bytes())
+        .map(|_| Some(name.to_owned()))
+        .map_err(|_| format!("sticky.header.name {name:?} is not a valid HTTP header name"))
+}
+
+/// `debugHeader: true` → `X-Limpet-Server`; a string names the header; false/empty → off.
+fn debug_header(configured: Option<&DebugHeader>) -> Option<String> {
+    match configured? {
+        DebugHeader::Enabled(true) => Some("X-Limpet-Server".to_owned()),
+        DebugHeader::Enabled(false) => None,
+        DebugHeader::Named(name) => {
+            let name = name.trim();
+            http::HeaderName::from_bytes(name.as_bytes())
+                .ok()
+                .map(|_| name.to_owned())
+        }
     }
 }
 

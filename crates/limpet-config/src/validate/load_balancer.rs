@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::dynamic::{LoadBalancer, Server};
-use crate::model::{FlushInterval, LoadBalancerModel, ServerModel, Strategy};
+use crate::model::{FlushInterval, LoadBalancerModel, ServerModel, Strategy, DEFAULT_DRAIN_IDLE};
 
 const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 
@@ -14,14 +14,14 @@ pub(super) fn build(
 ) -> Result<LoadBalancerModel, Vec<String>> {
     let mut errors = Vec::new();
     let strategy = strategy(&config.strategy).map_err(|e| errors.push(e)).ok();
-    if let Some(check) = &config.health_check {
-        if check.mode.eq_ignore_ascii_case("grpc") {
-            errors.push(format!(
-                "healthCheck mode {:?} is not supported yet",
-                check.mode
-            ));
+    let health_check = match config.health_check.as_ref().map(super::health::active) {
+        Some(Err(mut check_errors)) => {
+            errors.append(&mut check_errors);
+            None
         }
-    }
+        Some(Ok(check)) => Some(check),
+        None => None,
+    };
     let servers: Vec<ServerModel> = config
         .servers
         .iter()
@@ -37,6 +37,16 @@ pub(super) fn build(
             pass_host_header: config.pass_host_header.unwrap_or(true),
             sticky,
             flush_interval: flush_interval(config),
+            health_check,
+            passive_health_check: config
+                .passive_health_check
+                .as_ref()
+                .map(super::health::passive),
+            drain_idle: super::health::positive_or(config.drain_idle, DEFAULT_DRAIN_IDLE),
+            drain_timeout: config
+                .drain_timeout
+                .filter(|d| d.nanos() > 0)
+                .map(|d| d.to_std()),
         }),
         _ => Err(errors),
     }

@@ -156,5 +156,11 @@ fn unsupported_router_options(config: &Router) -> Vec<String> {
             "ruleSyntax \"v2\" is not supported: rewrite the rule with the v3 syntax".to_owned(),
         );
     }
+    if config.tls.is_some() {
+        errors.push(
+            "tls is not supported yet: this router would only answer HTTPS, which limpet does not serve"
+                .to_owned(),
+        );
+    }
     errors
 }

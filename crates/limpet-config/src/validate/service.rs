@@ -111,6 +111,16 @@ impl Validator<'_> {
                 .build_weighted(name, provider, weighted, stack)
                 .map(ServiceKind::Weighted);
         }
+        if let Some(mirroring) = &config.mirroring {
+            return self
+                .build_mirroring(provider, mirroring, stack)
+                .map(ServiceKind::Mirroring);
+        }
+        if let Some(failover) = &config.failover {
+            return self
+                .build_failover(provider, failover, stack)
+                .map(ServiceKind::Failover);
+        }
         let unsupported = config.type_names().first().copied().unwrap_or("unknown");
         Err(vec![format!(
             "service type {unsupported:?} is not supported yet"
@@ -144,6 +154,7 @@ impl Validator<'_> {
             (true, Ok(sticky)) => Ok(WeightedModel {
                 services: children,
                 sticky,
+                health_check: config.health_check.is_some(),
             }),
             (_, Err(mut sticky_errors)) => {
                 errors.append(&mut sticky_errors);

@@ -23,6 +23,7 @@ use crate::snapshot::{self, BuildContext};
 pub struct Reloader {
     latest: BTreeMap<String, Configuration>,
     entry_point_set: EntryPointSet,
+    lint_context: limpet_config::lint::LintContext,
     entry_point_order: Vec<String>,
     shared: Arc<Shared>,
     servers: Arc<ServerRegistry>,
@@ -40,6 +41,7 @@ impl Reloader {
         Reloader {
             latest: BTreeMap::new(),
             entry_point_set: entry_point_set(config),
+            lint_context: limpet_config::lint::LintContext::from_static(config),
             entry_point_order,
             shared,
             servers,
@@ -97,12 +99,11 @@ impl Reloader {
     /// Builds and swaps in a new snapshot from the latest configurations.
     pub fn apply(&mut self) {
         let merged = limpet_config::merge::merge(&self.latest);
-        let model = Arc::new(limpet_config::validate::validate(
-            &merged,
-            &self.entry_point_set,
-        ));
+        let mut model = limpet_config::validate::validate(&merged, &self.entry_point_set);
         let generation = *self.generation.borrow() + 1;
         log_model(&model, generation);
+        crate::check::lint_and_log(&merged, &mut model, &self.lint_context, generation);
+        let model = Arc::new(model);
         let ctx = BuildContext {
             generation,
             entry_points: &self.entry_point_order,

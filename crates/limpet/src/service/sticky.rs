@@ -41,25 +41,52 @@ pub struct Sticky {
 impl Sticky {
     /// A cookie over targets identified by `keys` (server URLs or child names as written).
     pub fn new<'a>(cookie: &CookieModel, keys: impl IntoIterator<Item = &'a str>) -> Sticky {
+        Sticky::with_aliases(cookie, keys.into_iter().map(|key| (key, None)))
+    }
+
+    /// Like [`Sticky::new`], where a target may also answer to an alias key (a server with a
+    /// stable `id` keeps accepting the values derived from its URL).
+    pub fn with_aliases<'a>(
+        cookie: &CookieModel,
+        targets: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> Sticky {
         let mut sticky = Sticky {
             name: cookie.name.as_str().into(),
             current: HashMap::new(),
             compat: HashMap::new(),
             set_cookie: Vec::new(),
         };
-        for (index, key) in keys.into_iter().enumerate() {
-            sticky.add_target(cookie, index, key);
+        for (index, (key, alias)) in targets.into_iter().enumerate() {
+            sticky.add_target(cookie, index, key, alias);
         }
         sticky
     }
 
-    fn add_target(&mut self, cookie: &CookieModel, index: usize, key: &str) {
+    fn add_target(&mut self, cookie: &CookieModel, index: usize, key: &str, alias: Option<&str>) {
         let value = cookie_value(key);
-        for compat in [key.to_owned(), fnv1_hex(key), fnv1_hex(&fnv1_hex(key))] {
-            self.compat.entry(compat.into()).or_insert(index);
+        self.add_compat(index, key);
+        if let Some(alias) = alias {
+            self.compat
+                .entry(cookie_value(alias).into())
+                .or_insert(index);
+            self.add_compat(index, alias);
         }
         self.set_cookie.push(render_set_cookie(cookie, &value));
         self.current.entry(value.into()).or_insert(index);
+    }
+
+    fn add_compat(&mut self, index: usize, key: &str) {
+        for compat in [key.to_owned(), fnv1_hex(key), fnv1_hex(&fnv1_hex(key))] {
+            self.compat.entry(compat.into()).or_insert(index);
+        }
+    }
+
+    /// Looks a carried value up: current value, compatibility value, or unknown.
+    pub fn pin_value(&self, value: &str) -> Option<Pin> {
+        if let Some(&index) = self.current.get(value) {
+            return Some(Pin::Current(index));
+        }
+        self.compat.get(value).map(|&index| Pin::Compat(index))
     }
 
     /// The cookie's name.
@@ -69,11 +96,7 @@ impl Sticky {
 
     /// The pin carried by the request, if its cookie names a known target.
     pub fn pin(&self, headers: &HeaderMap) -> Option<Pin> {
-        let value = request_cookie(headers, &self.name)?;
-        if let Some(&index) = self.current.get(value) {
-            return Some(Pin::Current(index));
-        }
-        self.compat.get(value).map(|&index| Pin::Compat(index))
+        self.pin_value(request_cookie(headers, &self.name)?)
     }
 
     /// The `Set-Cookie` header pinning a client to target `index`.
@@ -123,7 +146,14 @@ fn valid_cookie_value_byte(b: u8) -> bool {
 
 /// `name=value; Path=…; Domain=…; Max-Age=…; HttpOnly; Secure; SameSite=…` in Go's order.
 pub fn render_set_cookie(cookie: &CookieModel, value: &str) -> HeaderValue {
-    let mut out = format!("{}={}", cookie.name, value);
+    let out = format!("{}={}{}", cookie.name, value, cookie_attributes(cookie));
+    HeaderValue::from_str(&out)
+        .unwrap_or_else(|_| HeaderValue::from_static("invalid-cookie=; Max-Age=0"))
+}
+
+/// Everything after `name=value`: `; Path=…; Domain=…; Max-Age=…; HttpOnly; Secure; SameSite=…`.
+pub fn cookie_attributes(cookie: &CookieModel) -> String {
+    let mut out = String::new();
     if let Some(path) = cookie.path.as_deref().filter(|p| !p.is_empty()) {
         out.push_str("; Path=");
         out.extend(path.chars().filter(|&c| c != ';' && !c.is_control()));
@@ -134,8 +164,7 @@ pub fn render_set_cookie(cookie: &CookieModel, value: &str) -> HeaderValue {
     }
     push_max_age(&mut out, cookie.max_age);
     push_flags(&mut out, cookie);
-    HeaderValue::from_str(&out)
-        .unwrap_or_else(|_| HeaderValue::from_static("invalid-cookie=; Max-Age=0"))
+    out
 }
 
 fn push_max_age(out: &mut String, max_age: i64) {

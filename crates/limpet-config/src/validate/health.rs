@@ -1,0 +1,117 @@
+//! `healthCheck` and `passiveHealthCheck` → models with Traefik's defaults (§2.2, §2.3).
+
+use std::time::Duration;
+
+use crate::duration::GoDuration;
+use crate::dynamic::{PassiveHealthCheck, ServerHealthCheck};
+use crate::model::{HealthCheckModel, PassiveHealthCheckModel};
+
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(30);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+const DEFAULT_FAILURE_WINDOW: Duration = Duration::from_secs(10);
+
+/// The active health check model, or the reasons it cannot be used.
+pub(super) fn active(check: &ServerHealthCheck) -> Result<HealthCheckModel, Vec<String>> {
+    let mut errors = Vec::new();
+    if check.mode.eq_ignore_ascii_case("grpc") {
+        errors.push(format!(
+            "healthCheck mode {:?} is not supported yet",
+            check.mode
+        ));
+    } else if !check.mode.is_empty() && !check.mode.eq_ignore_ascii_case("http") {
+        errors.push(format!(
+            "healthCheck mode {:?} is not valid (expected http)",
+            check.mode
+        ));
+    }
+    if check.path.contains("://") {
+        errors.push("health check path must be a relative URL".to_owned());
+    }
+    let method = method(&check.method).map_err(|e| errors.push(e)).ok();
+    let port = port(check.port).map_err(|e| errors.push(e)).ok();
+    let status = status(check.status).map_err(|e| errors.push(e)).ok();
+    match (method, port, status) {
+        (Some(method), Some(port), Some(status)) if errors.is_empty() => {
+            Ok(model(check, method, port, status))
+        }
+        _ => Err(errors),
+    }
+}
+
+fn model(
+    check: &ServerHealthCheck,
+    method: http::Method,
+    port: Option<u16>,
+    status: Option<u16>,
+) -> HealthCheckModel {
+    let interval = positive_or(check.interval, DEFAULT_INTERVAL);
+    HealthCheckModel {
+        scheme: non_empty(&check.scheme),
+        path: path(&check.path),
+        method,
+        hostname: non_empty(&check.hostname),
+        port,
+        interval,
+        unhealthy_interval: positive_or(check.unhealthy_interval, interval),
+        timeout: positive_or(check.timeout, DEFAULT_TIMEOUT),
+        headers: check
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        follow_redirects: check.follow_redirects.unwrap_or(true),
+        status,
+    }
+}
+
+/// The passive health check model with defaults (window 10s, one failure).
+pub(super) fn passive(check: &PassiveHealthCheck) -> PassiveHealthCheckModel {
+    PassiveHealthCheckModel {
+        failure_window: positive_or(check.failure_window, DEFAULT_FAILURE_WINDOW),
+        max_failed_attempts: u32::try_from(check.max_failed_attempts).unwrap_or(0).max(1),
+    }
+}
+
+/// Traefik replaces an interval or timeout ≤ 0 by its default.
+pub(super) fn positive_or(value: Option<GoDuration>, default: Duration) -> Duration {
+    value
+        .filter(|d| d.nanos() > 0)
+        .map_or(default, GoDuration::to_std)
+}
+
+fn path(configured: &str) -> String {
+    match configured {
+        "" => "/".to_owned(),
+        p if p.starts_with('/') => p.to_owned(),
+        p => format!("/{p}"),
+    }
+}
+
+fn method(configured: &str) -> Result<http::Method, String> {
+    if configured.is_empty() {
+        return Ok(http::Method::GET);
+    }
+    http::Method::from_bytes(configured.to_ascii_uppercase().as_bytes())
+        .map_err(|_| format!("healthCheck method {configured:?} is not a valid HTTP method"))
+}
+
+fn port(configured: i64) -> Result<Option<u16>, String> {
+    match configured {
+        0 => Ok(None),
+        p => u16::try_from(p)
+            .map(Some)
+            .map_err(|_| format!("healthCheck port {p} is out of range (1-65535)")),
+    }
+}
+
+fn status(configured: i64) -> Result<Option<u16>, String> {
+    match configured {
+        0 => Ok(None),
+        s if (100..=599).contains(&s) => Ok(Some(s as u16)),
+        s => Err(format!("healthCheck status {s} is not an HTTP status code")),
+    }
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}

@@ -1,0 +1,227 @@
+//! `limpet check`: lint a configuration without binding any port.
+//!
+//! Reads the static configuration (given, or found like the proxy finds it), the file
+//! provider's dynamic configuration it names, an optional extra dynamic file, and an
+//! optional Compose file whose labels become the `docker` provider (Docker naming
+//! applied); then merge → validate → lint, and prints the findings as text or JSON.
+//! Exit code: 0 clean, 1 warnings only, 2 errors (infos do not count).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use limpet_config::decode::{decode_file, read_directory, DecodeError};
+use limpet_config::dynamic::Configuration;
+use limpet_config::lint::{self, Finding, LintContext, Severity};
+use limpet_config::static_config::{self, EntryPointSet, StaticConfig, StaticError};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// `--configFile`; when absent, looked up from `cwd` like the proxy does.
+    pub config_file: Option<PathBuf>,
+    /// `--file`: a dynamic configuration file, as `providers.file.filename`.
+    pub dynamic_file: Option<PathBuf>,
+    /// `--compose`: a Compose file whose labels are checked as the `docker` provider.
+    pub compose: Option<PathBuf>,
+    pub cwd: PathBuf,
+}
+
+/// Why nothing could be checked.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Static(#[from] StaticError),
+    #[error(transparent)]
+    Dynamic(#[from] DecodeError),
+    #[error("{path}: {reason}")]
+    Compose { path: PathBuf, reason: String },
+}
+
+/// The findings, and notes on how the check was done.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub findings: Vec<Finding>,
+    pub notes: Vec<String>,
+}
+
+impl CheckReport {
+    /// 0 clean, 1 warnings only, 2 errors.
+    pub fn exit_code(&self) -> u8 {
+        lint::exit_code(&self.findings)
+    }
+}
+
+/// Runs the check.
+pub fn check(options: &CheckOptions) -> Result<CheckReport, CheckError> {
+    let mut report = CheckReport::default();
+    let static_config = load_static(options, &mut report)?;
+    let mut providers = BTreeMap::new();
+    if let Some(config) = &static_config {
+        add_file_provider(config, &mut providers)?;
+    }
+    if let Some(path) = &options.dynamic_file {
+        providers.insert("file".to_owned(), read_dynamic(path)?);
+    }
+    if let Some(path) = &options.compose {
+        let (docker, findings) = read_compose(path)?;
+        providers.insert("docker".to_owned(), docker);
+        report.findings.extend(findings);
+    }
+    let ctx = match &static_config {
+        Some(config) => LintContext::from_static(config),
+        None => LintContext::assumed(),
+    };
+    report.findings.extend(lint_providers(&providers, &ctx));
+    lint::sort(&mut report.findings);
+    Ok(report)
+}
+
+fn load_static(
+    options: &CheckOptions,
+    report: &mut CheckReport,
+) -> Result<Option<StaticConfig>, CheckError> {
+    let file = options
+        .config_file
+        .clone()
+        .or_else(|| static_config::find_config_file(&options.cwd));
+    let Some(file) = file else {
+        report.notes.push(
+            "no static configuration: entrypoints named by routers are assumed to exist and serve plain HTTP"
+                .to_owned(),
+        );
+        return Ok(None);
+    };
+    let (config, warnings) = static_config::load_static(&file)?;
+    report
+        .notes
+        .push(format!("static configuration: {}", file.display()));
+    report.notes.extend(warnings);
+    Ok(Some(config))
+}
+
+/// The dynamic configuration `providers.file` names, if any.
+fn add_file_provider(
+    config: &StaticConfig,
+    providers: &mut BTreeMap<String, Configuration>,
+) -> Result<(), CheckError> {
+    let Some(file) = &config.providers.file else {
+        return Ok(());
+    };
+    let dynamic = if !file.filename.is_empty() {
+        read_dynamic(Path::new(&file.filename))?
+    } else if !file.directory.is_empty() {
+        read_directory(Path::new(&file.directory))?.0
+    } else {
+        return Ok(());
+    };
+    providers.insert("file".to_owned(), dynamic);
+    Ok(())
+}
+
+fn read_dynamic(path: &Path) -> Result<Configuration, CheckError> {
+    let bytes = std::fs::read(path).map_err(|e| DecodeError::new(path, e.to_string()))?;
+    Ok(decode_file(path, &bytes)?)
+}
+
+/// The Compose file as the `docker` provider, and its label problems as findings.
+fn read_compose(path: &Path) -> Result<(Configuration, Vec<Finding>), CheckError> {
+    let compose_error = |reason: String| CheckError::Compose {
+        path: path.to_owned(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| compose_error(e.to_string()))?;
+    let project = project_of(path);
+    let outcome = limpet_config::compose::docker_provider(&text, &project)
+        .map_err(|e| compose_error(e.to_string()))?;
+    let findings = lint::label_findings(&outcome.problems, "docker");
+    Ok((outcome.configuration, findings))
+}
+
+/// Compose's default project name: the file's directory name.
+fn project_of(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    absolute
+        .parent()
+        .and_then(Path::file_name)
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// merge → validate → lint.
+pub fn lint_providers(
+    providers: &BTreeMap<String, Configuration>,
+    ctx: &LintContext,
+) -> Vec<Finding> {
+    let merged = limpet_config::merge::merge(providers);
+    let model = limpet_config::validate::validate(&merged, &entry_point_set(ctx, &merged));
+    lint::lint(&merged, &model, ctx)
+}
+
+/// The entrypoints validation may use: the static ones, or (assumed) every one named.
+fn entry_point_set(ctx: &LintContext, merged: &limpet_config::merge::Merged) -> EntryPointSet {
+    let mut all: Vec<String> = ctx.entry_points.keys().cloned().collect();
+    if ctx.assumed {
+        let named = merged
+            .routers
+            .values()
+            .flat_map(|r| r.config.entry_points.iter());
+        all.extend(named.cloned());
+        all.extend(ctx.defaults.iter().cloned());
+    }
+    all.sort();
+    all.dedup();
+    EntryPointSet {
+        all,
+        defaults: ctx.defaults.clone(),
+    }
+}
+
+/// Lints a configuration being applied: each finding is logged once for this generation
+/// (ERROR/WARN/INFO with its code) and recorded in the model, so the API shows it.
+pub fn lint_and_log(
+    merged: &limpet_config::merge::Merged,
+    model: &mut limpet_config::model::Model,
+    ctx: &LintContext,
+    generation: u64,
+) {
+    let findings = lint::lint(merged, model, ctx);
+    for finding in &findings {
+        let (code, element, message) = (finding.code, &finding.element, &finding.message);
+        match finding.severity {
+            Severity::Error => tracing::error!(generation, code, element = %element, "{message}"),
+            Severity::Warning => tracing::warn!(generation, code, element = %element, "{message}"),
+            Severity::Info => tracing::info!(generation, code, element = %element, "{message}"),
+        }
+    }
+    lint::record(&mut model.diagnostics, &findings);
+}
+
+/// The report in `format`.
+pub fn render(report: &CheckReport, format: Format) -> String {
+    match format {
+        Format::Text => {
+            let notes: String = report
+                .notes
+                .iter()
+                .map(|n| format!("note: {n}\n"))
+                .collect();
+            format!("{notes}{}", lint::render_text(&report.findings))
+        }
+        Format::Json => {
+            let value = serde_json::json!({
+                "findings": report.findings,
+                "notes": report.notes,
+                "exitCode": report.exit_code(),
+            });
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        }
+    }
+}
