@@ -65,6 +65,8 @@ pub struct Diagnostics {
     pub routers: BTreeMap<String, ElementState>,
     pub services: BTreeMap<String, ElementState>,
     pub middlewares: BTreeMap<String, ElementState>,
+    /// Lint findings of this configuration ([`crate::lint::record`]), for the API.
+    pub findings: Vec<crate::lint::Finding>,
 }
 
 impl Diagnostics {

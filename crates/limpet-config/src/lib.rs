@@ -7,12 +7,15 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod compose;
 pub mod cookie;
 pub mod decode;
 pub mod diagnostics;
 pub mod duration;
 pub mod dynamic;
 pub mod keys;
+pub mod labels;
+pub mod lint;
 pub mod merge;
 pub mod model;
 pub mod static_config;

@@ -57,7 +57,10 @@ struct DemoArgs {
 
 /// `limpet check`
 #[derive(Parser, Debug)]
-#[command(name = "limpet check", about = "Lint the configuration without binding any port")]
+#[command(
+    name = "limpet check",
+    about = "Lint the configuration without binding any port"
+)]
 struct CheckArgs {
     /// Static configuration file (default: looked up like the proxy does).
     #[arg(long = "configFile")]

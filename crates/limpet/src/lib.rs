@@ -12,6 +12,7 @@ pub mod app;
 pub mod check;
 pub mod demo;
 pub mod entrypoint;
+pub mod healthcheck;
 pub mod logging;
 pub mod provider;
 pub mod proxy;

@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::entrypoint::Shared;
+use crate::healthcheck::HealthChecker;
 use crate::provider::ProviderMessage;
 use crate::service::ServerRegistry;
 use crate::snapshot::{self, BuildContext};
@@ -28,6 +29,7 @@ pub struct Reloader {
     shared: Arc<Shared>,
     servers: Arc<ServerRegistry>,
     generation: watch::Sender<u64>,
+    health: HealthChecker,
 }
 
 impl Reloader {
@@ -46,6 +48,7 @@ impl Reloader {
             shared,
             servers,
             generation,
+            health: HealthChecker::default(),
         }
     }
 
@@ -110,8 +113,9 @@ impl Reloader {
             servers: &self.servers,
             shuffle_seed: rand::random(),
         };
-        let snapshot = snapshot::build(model, &ctx);
-        self.shared.snapshot.store(Arc::new(snapshot));
+        let snapshot = Arc::new(snapshot::build(model, &ctx));
+        self.shared.snapshot.store(snapshot.clone());
+        self.health.reconcile(&snapshot);
         self.servers.prune();
         self.generation.send_replace(generation);
     }

@@ -1,0 +1,73 @@
+//! LMP004: a sticky load balancer with one server — affinity has nothing to choose from,
+//! which usually means the replicas were declared as separate services.
+//! LMP005: a sticky load balancer whose strategy ignores the cookie: `hrw` balances by
+//! client IP and Traefik accepts `sticky` with it but never reads or sets the cookie.
+
+use super::context::{Input, StickyService};
+use super::patch::Patch;
+use super::{Finding, Severity};
+use crate::diagnostics::ElementKind;
+use crate::dynamic::{LoadBalancer, Service};
+
+pub(super) fn check(input: &Input<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for sticky in &input.sticky {
+        let Some(lb) = sticky.element.config.load_balancer.as_ref() else {
+            continue;
+        };
+        if lb.servers.len() == 1 {
+            findings.push(single_server(sticky, lb));
+        }
+        if lb.strategy.eq_ignore_ascii_case("hrw") {
+            findings.push(ignoring_strategy(sticky, lb));
+        }
+    }
+    findings
+}
+
+fn single_server(sticky: &StickyService<'_>, lb: &LoadBalancer) -> Finding {
+    let without = LoadBalancer {
+        sticky: None,
+        ..lb.clone()
+    };
+    let message = format!(
+        "service {} is sticky but has a single server, so affinity never matters; \
+         if its replicas are declared as separate services, make them servers of this one",
+        sticky.name
+    );
+    Finding::new("LMP004", Severity::Info, ElementKind::Service, sticky.name)
+        .at("loadBalancer.servers")
+        .message(message)
+        .patch(
+            with_lb(sticky, without),
+            "add every replica as a server of this service (or scale the container);\n\
+             if one server is intended, sticky can go",
+        )
+}
+
+fn ignoring_strategy(sticky: &StickyService<'_>, lb: &LoadBalancer) -> Finding {
+    let wrr = LoadBalancer {
+        strategy: String::new(),
+        ..lb.clone()
+    };
+    let message = format!(
+        "service {} uses strategy {:?}, which picks servers by client IP and ignores the sticky \
+         cookie: Traefik accepts this configuration and never sets or reads the cookie",
+        sticky.name, lb.strategy
+    );
+    Finding::new("LMP005", Severity::Error, ElementKind::Service, sticky.name)
+        .at("loadBalancer.strategy")
+        .message(message)
+        .patch(
+            with_lb(sticky, wrr),
+            "use the default strategy (wrr; p2c and leasttime honour the cookie too)",
+        )
+}
+
+fn with_lb(sticky: &StickyService<'_>, lb: LoadBalancer) -> Patch {
+    let service = Service {
+        load_balancer: Some(lb),
+        ..sticky.element.config.clone()
+    };
+    Patch::new(&sticky.element.provider).service(sticky.name, service)
+}
