@@ -108,47 +108,33 @@ pub async fn start(
     config: &StaticConfig,
     extra: Vec<Box<dyn Provider>>,
 ) -> Result<RunningApp, StartError> {
-    let endpoints = entry_point_addresses(config);
-    let listeners = bind_all(&endpoints).await?;
+    let listeners = bind_all(&entry_point_addresses(config)).await?;
     let mut providers = static_providers(config)?;
     providers.extend(extra);
     let shared = Arc::new(Shared {
         snapshot: ArcSwap::from_pointee(RuntimeSnapshot::default()),
         upstream: Upstream::new(),
+        servers: Arc::new(ServerRegistry::default()),
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (generation_tx, generation) = watch::channel(0);
-    let mut addresses = Vec::new();
-    let mut tasks = Vec::new();
-    for (index, (name, listener)) in listeners.into_iter().enumerate() {
-        addresses.push((
-            name.clone(),
-            listener
-                .local_addr()
-                .map_err(|source| bind_error(&name, source))?,
-        ));
-        let ep = EntryPoint {
-            name: name.into(),
-            index,
-            listener,
-        };
-        tasks.push(tokio::spawn(entrypoint::serve(
-            ep,
-            shared.clone(),
-            shutdown_rx.clone(),
-            GRACE,
-        )));
-    }
+    let (addresses, mut tasks) = serve_entry_points(listeners, &shared, &shutdown_rx)?;
     let (updates, receiver) = mpsc::channel(64);
-    for provider in providers {
-        tasks.push(tokio::spawn(provider.run(updates.clone())));
-    }
+    tasks.extend(
+        providers
+            .into_iter()
+            .map(|p| tokio::spawn(p.run(updates.clone()))),
+    );
+    tasks.push(tokio::spawn(crate::healthcheck::watch_drains(
+        shared.servers.clone(),
+        DRAIN_SWEEP,
+    )));
     let names = addresses.iter().map(|(name, _)| name.clone()).collect();
     let reloader = Reloader::new(
         config,
         names,
         shared.clone(),
-        Arc::new(ServerRegistry::default()),
+        shared.servers.clone(),
         generation_tx,
     );
     tasks.push(tokio::spawn(reloader.run(receiver, throttle(config))));
@@ -160,6 +146,39 @@ pub async fn start(
         shared,
     })
 }
+
+type Served = (Vec<(String, SocketAddr)>, Vec<JoinHandle<()>>);
+
+/// One accept loop per bound entrypoint; entrypoint `i` uses route table `i`.
+fn serve_entry_points(
+    listeners: Vec<(String, TcpListener)>,
+    shared: &Arc<Shared>,
+    shutdown: &watch::Receiver<bool>,
+) -> Result<Served, StartError> {
+    let mut addresses = Vec::new();
+    let mut tasks = Vec::new();
+    for (index, (name, listener)) in listeners.into_iter().enumerate() {
+        let address = listener
+            .local_addr()
+            .map_err(|source| bind_error(&name, source))?;
+        addresses.push((name.clone(), address));
+        let ep = EntryPoint {
+            name: name.into(),
+            index,
+            listener,
+        };
+        tasks.push(tokio::spawn(entrypoint::serve(
+            ep,
+            shared.clone(),
+            shutdown.clone(),
+            GRACE,
+        )));
+    }
+    Ok((addresses, tasks))
+}
+
+/// How often draining servers are checked for completion.
+const DRAIN_SWEEP: Duration = Duration::from_secs(1);
 
 /// How long open connections may take to finish on shutdown (Traefik's `graceTimeOut`).
 const GRACE: Duration = Duration::from_secs(10);

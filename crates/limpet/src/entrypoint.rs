@@ -29,6 +29,8 @@ use crate::snapshot::RuntimeSnapshot;
 pub struct Shared {
     pub snapshot: ArcSwap<RuntimeSnapshot>,
     pub upstream: Upstream,
+    /// Server state that outlives snapshots (health, drain, load).
+    pub servers: Arc<crate::service::ServerRegistry>,
 }
 
 /// One bound entrypoint.

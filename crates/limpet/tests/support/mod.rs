@@ -13,6 +13,8 @@ use hyper_util::rt::TokioExecutor;
 use limpet::app::{self, RunningApp};
 use tokio::net::TcpListener;
 
+pub mod model;
+
 /// A whoami origin named `name` on 127.0.0.1:port 0.
 pub async fn origin(name: &str) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
