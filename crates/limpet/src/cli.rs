@@ -22,6 +22,9 @@ Usage:
   limpet check [--configFile F] [--file DYNAMIC] [--compose docker-compose.yml] [--format text|json]
                                                  lint the configuration without binding a port
                                                  (exit 0 clean, 1 warnings, 2 errors)
+  limpet doctor URL [--host H] [-n N] [--served-by HEADER] [--compare URL] [--format text|json]
+                                                 test sticky sessions end to end, one verdict
+                                                 per root cause (exit 0 pass, 1 warn, 2 fail)
   limpet version                                 print the version
 
 Without --configFile, limpet looks for limpet.{yml,yaml,toml} then traefik.{yml,yaml,toml}
@@ -76,11 +79,40 @@ struct CheckArgs {
     format: String,
 }
 
+/// `limpet doctor`
+#[derive(Parser, Debug)]
+#[command(
+    name = "limpet doctor",
+    about = "Test sticky sessions end to end, like a browser"
+)]
+struct DoctorArgs {
+    /// The URL to test (http:// only).
+    url: String,
+    /// Host header to send (and to scope cookies to).
+    #[arg(long)]
+    host: Option<String>,
+    /// Number of requests, sent with a cookie jar.
+    #[arg(short = 'n', default_value_t = 5)]
+    requests: usize,
+    /// Response header naming the backend (falls back to a hash of the body).
+    #[arg(long = "served-by", default_value = "X-Served-By")]
+    served_by: String,
+    /// The same path reached directly on limpet (bypassing an upstream load balancer).
+    #[arg(long)]
+    compare: Option<String>,
+    /// Output format: text or json.
+    #[arg(long, default_value = "text")]
+    format: String,
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("check") {
         return check(CheckArgs::parse_from(&args));
+    }
+    if args.first().map(String::as_str) == Some("doctor") {
+        return doctor(DoctorArgs::parse_from(&args));
     }
     let result = match args.first().map(String::as_str) {
         Some("whoami") => whoami(WhoamiArgs::parse_from(&args)),
@@ -201,6 +233,37 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         Err(error) => {
             eprintln!("limpet check: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `limpet doctor`: exit 0 all pass, 1 warnings, 2 failures (also when it cannot run).
+fn doctor(args: DoctorArgs) -> ExitCode {
+    let options = limpet::doctor::DoctorOptions {
+        url: args.url,
+        host: args.host,
+        requests: args.requests,
+        served_by: args.served_by,
+        compare: args.compare,
+    };
+    let report = runtime().map_err(|e| e.to_string()).and_then(|rt| {
+        rt.block_on(limpet::doctor::diagnose(&options))
+            .map_err(|e| e.to_string())
+    });
+    match report {
+        Ok(report) => {
+            let text = if args.format == "json" {
+                limpet::doctor::render_json(&report)
+            } else {
+                let colour = std::io::IsTerminal::is_terminal(&std::io::stdout());
+                limpet::doctor::render_text(&report, colour)
+            };
+            print!("{text}");
+            ExitCode::from(report.exit_code())
+        }
+        Err(error) => {
+            eprintln!("limpet doctor: {error}");
             ExitCode::from(2)
         }
     }

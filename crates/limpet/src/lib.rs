@@ -11,6 +11,7 @@
 pub mod app;
 pub mod check;
 pub mod demo;
+pub mod doctor;
 pub mod entrypoint;
 pub mod healthcheck;
 pub mod logging;

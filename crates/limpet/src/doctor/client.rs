@@ -1,0 +1,165 @@
+//! The doctor's HTTP client: plain HTTP/1.1 requests with a browser-like cookie jar,
+//! following redirects by hand so every hop (and what it did to the cookies) is seen.
+
+use bytes::Bytes;
+use http::{Request, Uri};
+use http_body_util::{BodyExt, Empty};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use sha2::{Digest, Sha256};
+
+use super::cookie::{Jar, SetCookie};
+use super::DoctorError;
+
+const MAX_REDIRECTS: usize = 5;
+
+/// One request and its response.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub url: String,
+    /// The `Cookie` header sent, if any.
+    pub sent_cookie: Option<String>,
+    pub status: u16,
+    pub set_cookies: Vec<SetCookie>,
+    pub location: Option<String>,
+    /// The `--served-by` header's value.
+    pub served_by: Option<String>,
+    /// sha256 of the body, 16 hex digits (identity when there is no served-by header).
+    pub body_hash: String,
+}
+
+/// A client bound to one `Host` override and served-by header.
+pub struct Browser {
+    client: Client<HttpConnector, Empty<Bytes>>,
+    host: Option<String>,
+    served_by: String,
+    pub jar: Jar,
+}
+
+impl Browser {
+    pub fn new(host: Option<String>, served_by: String) -> Browser {
+        Browser {
+            client: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+            host,
+            served_by,
+            jar: Jar::default(),
+        }
+    }
+
+    /// GETs `url`, following redirects; one exchange per hop.
+    pub async fn visit(&mut self, url: &str) -> Result<Vec<Exchange>, DoctorError> {
+        let mut hops = Vec::new();
+        let mut next = url.to_owned();
+        for _ in 0..=MAX_REDIRECTS {
+            if next.starts_with("https://") && !hops.is_empty() {
+                break; // TLS is not supported here; the hop that redirected is recorded
+            }
+            let exchange = self.get(&next).await?;
+            let location = exchange.location.clone();
+            hops.push(exchange);
+            match location.filter(|_| is_redirect(hops.last())) {
+                Some(location) => next = resolve(&next, &location),
+                None => break,
+            }
+        }
+        Ok(hops)
+    }
+
+    async fn get(&mut self, url: &str) -> Result<Exchange, DoctorError> {
+        let uri: Uri = url.parse().map_err(|_| DoctorError::Url(url.to_owned()))?;
+        if uri.scheme_str() != Some("http") {
+            return Err(DoctorError::Scheme(url.to_owned()));
+        }
+        let (host, path) = (self.host_of(&uri), uri.path().to_owned());
+        let sent_cookie = self.jar.header_for("http", &host, &path);
+        let request = self.request(&uri, sent_cookie.as_deref())?;
+        let connect_error =
+            |e: &dyn std::fmt::Display| DoctorError::Connect(url.to_owned(), e.to_string());
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|e| connect_error(&e))?;
+        let (parts, body) = response.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map_err(|e| connect_error(&e))?
+            .to_bytes();
+        let set_cookies = set_cookies(&parts.headers);
+        for cookie in &set_cookies {
+            self.jar.store(cookie, "http", &host, &path);
+        }
+        Ok(Exchange {
+            url: url.to_owned(),
+            sent_cookie,
+            status: parts.status.as_u16(),
+            location: header(&parts.headers, "location"),
+            served_by: header(&parts.headers, &self.served_by),
+            body_hash: hex::encode(Sha256::digest(&body))[..16].to_owned(),
+            set_cookies,
+        })
+    }
+
+    /// GET with the `Host` a browser would send (or `--host`) and the jar's cookies.
+    fn request(
+        &self,
+        uri: &Uri,
+        cookie: Option<&str>,
+    ) -> Result<Request<Empty<Bytes>>, DoctorError> {
+        let host = match (&self.host, uri.authority()) {
+            (Some(host), _) => host.clone(),
+            (_, authority) => authority.map(ToString::to_string).unwrap_or_default(),
+        };
+        let mut request = Request::get(uri.clone()).header("host", host);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request
+            .body(Empty::new())
+            .map_err(|e| DoctorError::Request(e.to_string()))
+    }
+
+    /// The host cookies are scoped to: `--host`, else the URL's host.
+    pub fn host_of(&self, uri: &Uri) -> String {
+        let host = self.host.clone().or_else(|| uri.host().map(str::to_owned));
+        let host = host.unwrap_or_default();
+        host.split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    }
+}
+
+fn header(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn set_cookies(headers: &http::HeaderMap) -> Vec<SetCookie> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(SetCookie::parse)
+        .collect()
+}
+
+fn is_redirect(exchange: Option<&Exchange>) -> bool {
+    exchange.is_some_and(|e| (300..400).contains(&e.status))
+}
+
+/// A `Location` resolved against the URL it came from (absolute or absolute-path).
+pub fn resolve(base: &str, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_owned();
+    }
+    let Ok(uri) = base.parse::<Uri>() else {
+        return location.to_owned();
+    };
+    let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
+    let scheme = uri.scheme_str().unwrap_or("http");
+    format!("{scheme}://{authority}{location}")
+}
