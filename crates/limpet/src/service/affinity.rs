@@ -26,9 +26,11 @@ pub enum Claim {
     /// A value of a server removed by a recent reload.
     Removed { key: u64, token: Option<Token> },
     /// A value of server `index`.
+    /// `key` is `None` for plain values until needed ([`Affinity::session_key`]), so a plain
+    /// hit hashes nothing.
     Pinned {
         index: usize,
-        key: u64,
+        key: Option<u64>,
         token: Option<Token>,
         renew: Renew,
     },
@@ -120,22 +122,23 @@ impl Affinity {
     }
 
     fn read_plain(&self, sticky: &Sticky, value: &str, head: &RequestHead<'_>) -> Claim {
-        // Every session of a server shares its plain value; the client address tells them apart.
-        let key = plain_session_key(value, head);
         match sticky.pin_value(value) {
             Some(Pin::Current(index)) => Claim::Pinned {
                 index,
-                key,
+                key: None,
                 token: None,
                 renew: Renew::No,
             },
             Some(Pin::Compat(index)) => Claim::Pinned {
                 index,
-                key,
+                key: None,
                 token: None,
                 renew: Renew::CompatRewrite,
             },
-            None if self.removed.contains(value) => Claim::Removed { key, token: None },
+            None if self.removed.contains(value) => Claim::Removed {
+                key: plain_session_key(value, head),
+                token: None,
+            },
             None => Claim::Unknown,
         }
     }
@@ -159,7 +162,7 @@ impl Affinity {
         match refs.get(&token.server_ref) {
             Some(&index) => Claim::Pinned {
                 index,
-                key,
+                key: Some(key),
                 token: Some(token),
                 renew,
             },
@@ -174,6 +177,14 @@ impl Affinity {
             }
             None => Claim::Unknown,
         }
+    }
+
+    /// The session key of a pinned request: the token's session id, or for a plain value
+    /// (shared by every session of a server) the value and the client address.
+    pub fn session_key(&self, claimed: Option<u64>, head: &RequestHead<'_>) -> u64 {
+        claimed.unwrap_or_else(|| {
+            plain_session_key(self.carried(head.headers).unwrap_or_default(), head)
+        })
     }
 
     /// Pins the client to `server` (index `index`): cookie, header, cache directive.

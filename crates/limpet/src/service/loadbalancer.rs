@@ -75,7 +75,7 @@ impl LoadBalancer {
     fn pinned(
         &self,
         affinity: &Affinity,
-        (index, key, token, renew): (usize, u64, Option<Token>, Renew),
+        (index, key, token, renew): (usize, Option<u64>, Option<Token>, Renew),
         head: &RequestHead<'_>,
         decision: &mut Decision,
     ) -> Option<usize> {
@@ -88,10 +88,14 @@ impl LoadBalancer {
             None
         };
         if let Some(outcome) = failure {
+            let key = affinity.session_key(key, head);
             return self.repin(affinity, key, token, outcome, head, decision);
         }
         if server.is_draining() {
-            server.state.drain.saw_session(key);
+            server
+                .state
+                .drain
+                .saw_session(affinity.session_key(key, head));
         }
         decision.outcome = if renew == Renew::CompatRewrite {
             StickyOutcome::CompatRewrite
