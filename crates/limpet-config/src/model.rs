@@ -57,6 +57,33 @@ pub enum ServiceKind {
     Weighted(WeightedModel),
     Mirroring(MirroringModel),
     Failover(FailoverModel),
+    /// A service limpet itself answers (`api@internal`, `ping@internal`…).
+    Internal(InternalService),
+}
+
+/// The services of the `internal` provider: limpet answers them without a backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InternalService {
+    Api,
+    Dashboard,
+    Ping,
+    Prometheus,
+    /// Answers an empty 200; the target of redirect-only routers.
+    Noop,
+}
+
+impl InternalService {
+    /// The internal service named `name` (`api@internal`…), if there is one.
+    pub fn from_qualified(name: &str) -> Option<InternalService> {
+        Some(match name {
+            "api@internal" => InternalService::Api,
+            "dashboard@internal" => InternalService::Dashboard,
+            "ping@internal" => InternalService::Ping,
+            "prometheus@internal" => InternalService::Prometheus,
+            "noop@internal" => InternalService::Noop,
+            _ => return None,
+        })
+    }
 }
 
 /// `loadBalancer`: a set of servers and how to pick one.

@@ -13,6 +13,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::entrypoint::{self, EntryPoint, Shared};
+use crate::internal::Internals;
+use crate::observe::Observer;
 use crate::provider::file::{FileProvider, Source};
 use crate::provider::Provider;
 use crate::proxy::Upstream;
@@ -72,8 +74,12 @@ impl RunningApp {
         *self.generation.borrow()
     }
 
-    /// Stops accepting, lets open requests finish (bounded), stops providers.
+    /// Stops accepting, lets open requests finish (bounded), stops providers. During the
+    /// entrypoints' `requestAcceptGraceTimeout`, requests are still served and `/ping`
+    /// answers `terminatingStatusCode`.
     pub async fn stop(self) {
+        self.shared.internals.start_terminating();
+        tokio::time::sleep(self.shared.internals.accept_grace()).await;
         let _ = self.shutdown.send(true);
         for task in self.tasks {
             task.abort();
@@ -111,10 +117,13 @@ pub async fn start(
     let listeners = bind_all(&entry_point_addresses(config)).await?;
     let mut providers = static_providers(config)?;
     providers.extend(extra);
+    let no_providers = providers.is_empty();
     let shared = Arc::new(Shared {
         snapshot: ArcSwap::from_pointee(RuntimeSnapshot::default()),
         upstream: Upstream::new(),
         servers: Arc::new(ServerRegistry::default()),
+        internals: Internals::new(config),
+        observer: Arc::new(Observer::new(config)),
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (generation_tx, generation) = watch::channel(0);
@@ -130,13 +139,17 @@ pub async fn start(
         DRAIN_SWEEP,
     )));
     let names = addresses.iter().map(|(name, _)| name.clone()).collect();
-    let reloader = Reloader::new(
+    let mut reloader = Reloader::new(
         config,
         names,
         shared.clone(),
         shared.servers.clone(),
         generation_tx,
     );
+    if no_providers {
+        // Nothing will ever send a configuration: serve the internal one right away.
+        reloader.apply();
+    }
     tasks.push(tokio::spawn(reloader.run(receiver, throttle(config))));
     Ok(RunningApp {
         addresses,

@@ -20,6 +20,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
+use crate::observe::{Facts, ObservedBody, Observer};
 use crate::proxy::{ConnInfo, Upstream};
 use crate::responses::{self, ProxyBody};
 use crate::service::{AffinityHeaders, Decision, Exchange};
@@ -31,6 +32,10 @@ pub struct Shared {
     pub upstream: Upstream,
     /// Server state that outlives snapshots (health, drain, load).
     pub servers: Arc<crate::service::ServerRegistry>,
+    /// What the internal services (API, dashboard, ping) need from the static configuration.
+    pub internals: crate::internal::Internals,
+    /// Sticky decisions, metrics and access log.
+    pub observer: Arc<Observer>,
 }
 
 /// One bound entrypoint.
@@ -89,6 +94,11 @@ fn spawn_connection(
         entry_point: ep.name.clone(),
         tls: false,
     };
+    let counted = shared
+        .observer
+        .metrics
+        .as_ref()
+        .map(|m| m.connection(&ep.name));
     let (shared, index) = (shared.clone(), ep.index);
     let service = service_fn(move |req| {
         let (shared, conn_info) = (shared.clone(), conn_info.clone());
@@ -102,6 +112,7 @@ fn spawn_connection(
         .with_upgrades();
     let (mut shutdown, open) = (shutdown.clone(), open.clone());
     tokio::spawn(async move {
+        let _counted = counted;
         let mut conn = std::pin::pin!(conn);
         let result = tokio::select! {
             result = conn.as_mut() => result,
@@ -122,18 +133,41 @@ async fn stopped(shutdown: &mut watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stop| *stop).await;
 }
 
-/// Routes and forwards one request.
+/// Routes and forwards one request; metrics and the access log see it when its body ends.
 pub async fn handle(
     shared: &Shared,
     index: usize,
     conn: &ConnInfo,
     req: Request<Incoming>,
+) -> Response<ObservedBody> {
+    let exchange = shared.observer.start(conn, &req);
+    let mut facts = Facts::default();
+    let response = route(shared, index, conn, req, &mut facts).await;
+    shared.observer.finish(exchange, response, facts)
+}
+
+async fn route(
+    shared: &Shared,
+    index: usize,
+    conn: &ConnInfo,
+    req: Request<Incoming>,
+    facts: &mut Facts,
 ) -> Response<ProxyBody> {
     let snapshot = shared.snapshot.load_full();
     let Some(route) = find_route(&snapshot, index, conn, &req) else {
         return responses::not_found();
     };
+    facts.router = Some(route.name.clone());
+    if let crate::service::Service::Internal(kind) = &*route.service {
+        facts.internal = true;
+        return crate::internal::serve(shared, *kind, conn, req).await;
+    }
+    let client = (
+        conn.peer.ip(),
+        req.headers().get(http::header::USER_AGENT).cloned(),
+    );
     let mut decision = Decision::default();
+    let sent = std::time::Instant::now();
     let exchange = Exchange {
         upstream: &shared.upstream,
         conn,
@@ -145,6 +179,7 @@ pub async fn handle(
         &mut decision,
     )
     .await;
+    shared.observer.on_decision(&decision, client, sent, facts);
     with_affinity(response, decision.headers)
 }
 

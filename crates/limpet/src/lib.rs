@@ -8,13 +8,20 @@
 //! See `docs/architecture.md` for the full picture.
 #![forbid(unsafe_code)]
 
+pub mod accesslog;
+pub mod api;
 pub mod app;
 pub mod check;
+pub mod dashboard;
 pub mod demo;
 pub mod doctor;
 pub mod entrypoint;
 pub mod healthcheck;
+pub mod internal;
 pub mod logging;
+pub mod metrics;
+pub mod observe;
+pub mod ping;
 pub mod provider;
 pub mod proxy;
 pub mod responses;

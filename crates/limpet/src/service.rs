@@ -74,6 +74,8 @@ pub enum Service {
     Weighted(Weighted),
     Mirroring(Mirroring),
     Failover(Failover),
+    /// Answered by limpet itself (API, dashboard, ping, metrics); never forwarded.
+    Internal(limpet_config::model::InternalService),
 }
 
 impl Service {
@@ -86,6 +88,7 @@ impl Service {
             Service::Failover(failover) => {
                 failover.main.has_available() || failover.fallback.has_available()
             }
+            Service::Internal(_) => true,
         }
     }
 }

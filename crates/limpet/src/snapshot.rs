@@ -29,6 +29,8 @@ pub struct RuntimeSnapshot {
     pub model: Arc<Model>,
     /// Built services by qualified name.
     pub services: HashMap<String, Arc<Service>>,
+    /// Every provider's elements as written, for the API (`/api/rawdata`, disabled elements).
+    pub config: Arc<limpet_config::merge::Merged>,
 }
 
 impl RuntimeSnapshot {
@@ -71,6 +73,7 @@ pub fn build(model: Arc<Model>, ctx: &BuildContext<'_>) -> RuntimeSnapshot {
         tables,
         model,
         services,
+        config: Arc::default(),
     }
 }
 
@@ -157,6 +160,7 @@ impl ServiceBuilder<'_> {
                 );
                 Service::Failover(Failover::new(failover, main, fallback))
             }
+            ServiceKind::Internal(internal) => Service::Internal(*internal),
         })
     }
 

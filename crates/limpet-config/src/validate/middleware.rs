@@ -14,7 +14,11 @@ const MULTI_TYPE: &str = "cannot create middleware: multi-types middleware not s
 impl Validator<'_> {
     pub(super) fn check_middlewares(&mut self) {
         for (name, element) in &self.merged.middlewares {
-            let errors = middleware_errors(name, &element.config);
+            let errors = if is_internal_builtin(&element.provider, &element.config) {
+                Vec::new()
+            } else {
+                middleware_errors(name, &element.config)
+            };
             self.diagnostics.element(ElementKind::Middleware, name);
             self.report(ElementKind::Middleware, name, &errors, true);
         }
@@ -41,6 +45,13 @@ impl Validator<'_> {
             ),
         })
     }
+}
+
+/// The dashboard's redirect and strip-prefix middlewares of the `internal` provider: the
+/// dashboard service performs both itself, so they are shown (as Traefik does) and usable.
+fn is_internal_builtin(provider: &str, middleware: &Middleware) -> bool {
+    let kind = middleware.single().map(|(kind, _)| kind);
+    provider == "internal" && matches!(kind, Some("redirectRegex" | "stripPrefix"))
 }
 
 fn middleware_errors(name: &str, middleware: &Middleware) -> Vec<String> {

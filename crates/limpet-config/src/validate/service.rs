@@ -5,7 +5,7 @@ use super::{ServiceOutcome, Validator};
 use crate::diagnostics::ElementKind;
 use crate::dynamic::{Service, WeightedRoundRobin};
 use crate::merge::qualify;
-use crate::model::{ServiceKind, ServiceModel, WeightedChild, WeightedModel};
+use crate::model::{InternalService, ServiceKind, ServiceModel, WeightedChild, WeightedModel};
 
 const MULTI_TYPE: &str =
     "cannot create service: multi-types service not supported, consider declaring two different pieces of service instead";
@@ -70,6 +70,7 @@ impl Validator<'_> {
         stack: &mut Vec<String>,
     ) -> Result<ServiceModel, Vec<String>> {
         let kind = match config.type_names().as_slice() {
+            [] if provider == "internal" => internal_kind(name),
             [] => {
                 return Err(vec![format!(
                     "the service {name:?} does not have any type defined"
@@ -163,4 +164,15 @@ impl Validator<'_> {
             (false, Ok(_)) => Err(errors),
         }
     }
+}
+
+/// The services limpet answers itself carry no type; only its own provider may declare them.
+fn internal_kind(name: &str) -> Result<ServiceKind, Vec<String>> {
+    InternalService::from_qualified(name)
+        .map(ServiceKind::Internal)
+        .ok_or_else(|| {
+            vec![format!(
+                "the service {name:?} does not have any type defined"
+            )]
+        })
 }

@@ -41,7 +41,10 @@ impl Reloader {
         generation: watch::Sender<u64>,
     ) -> Reloader {
         Reloader {
-            latest: BTreeMap::new(),
+            latest: BTreeMap::from([(
+                "internal".to_owned(),
+                crate::internal::configuration(config),
+            )]),
             entry_point_set: entry_point_set(config),
             lint_context: limpet_config::lint::LintContext::from_static(config),
             entry_point_order,
@@ -113,7 +116,10 @@ impl Reloader {
             servers: &self.servers,
             shuffle_seed: rand::random(),
         };
-        let snapshot = Arc::new(snapshot::build(model, &ctx));
+        let mut snapshot = snapshot::build(model, &ctx);
+        snapshot.config = Arc::new(merged);
+        self.shared.observer.on_reload(&snapshot);
+        let snapshot = Arc::new(snapshot);
         self.shared.snapshot.store(snapshot.clone());
         self.health.reconcile(&snapshot);
         self.servers.prune();

@@ -39,6 +39,9 @@ pub async fn serve(
         }
         Service::Mirroring(mirroring) => Box::pin(mirroring.serve(req, exchange, decision)).await,
         Service::Failover(failover) => Box::pin(failover.serve(req, exchange, decision)).await,
+        // Entrypoints answer internal services before this; below a weighted parent they
+        // cannot be served.
+        Service::Internal(_) => responses::no_available_server(),
     }
 }
 

@@ -294,3 +294,17 @@ impl ServerRegistry {
         entry.removed.keys().cloned().collect()
     }
 }
+
+impl ServerRegistry {
+    /// The state of `identity` in `service`, if a configuration created it (read-only: the
+    /// API must not create states).
+    pub fn get(&self, service: &str, identity: &str) -> Option<Arc<ServerState>> {
+        let states = self
+            .states
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        states
+            .get(&(service.to_owned(), identity.to_owned()))
+            .cloned()
+    }
+}
