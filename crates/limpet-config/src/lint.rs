@@ -187,11 +187,17 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 /// Records findings in the runtime model: each becomes an error of its element prefixed
-/// with its code, turning an `enabled` element into `warning` (an element validation
+/// with its code (unless validation already recorded the same text), turning an `enabled` element into `warning` (an element validation
 /// disabled stays disabled); the findings themselves are kept for the API.
 pub fn record(diagnostics: &mut Diagnostics, findings: &[Finding]) {
     for finding in findings {
-        if let Some(state) = diagnostics.of_kind(finding.kind).get_mut(&finding.name) {
+        let Some(state) = diagnostics.of_kind(finding.kind).get_mut(&finding.name) else {
+            continue;
+        };
+        // Broken references are already there in Traefik's words (validation): the API
+        // keeps showing exactly what Traefik shows.
+        let known = |part: &str| state.errors.iter().any(|e| e == part);
+        if !finding.message.split(", ").all(known) {
             state.add_error(format!("{}: {}", finding.code, finding.message), false);
         }
     }
