@@ -83,6 +83,10 @@ fn merged_into_winner(
     if loser.service != winner.service && !used_elsewhere(input, &loser.service, loser.name) {
         patch = patch.remove(ElementKind::Service, &loser.service);
     }
+    if provider == "docker" && winner.element.provider == provider {
+        // Labels live on containers: show the router every replica should carry.
+        patch = patch.router(winner.name, winner.config().clone());
+    }
     let note = if provider == "docker" {
         format!(
             "one router, one service: label every replica's container with the labels below \
