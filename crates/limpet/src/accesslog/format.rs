@@ -3,29 +3,33 @@
 //! (`json`), plus limpet's `StickyOutcome` and `StickyServer`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use http::HeaderMap;
 use serde_json::Value;
 
+use super::clf::{self, TimeCache};
 use super::settings::{Format, Mode, Settings};
-use super::{clf_time, rfc3339_nanos, rfc3339_seconds};
+use super::{rfc3339_nanos, rfc3339_seconds};
 use crate::observe::Exchange;
 use crate::service::StickyOutcome;
 
-/// One line (newline-terminated) for `exchange`, the `count`-th request.
-pub fn line(settings: &Settings, exchange: &Exchange, count: u64) -> String {
-    let fields = Fields::collect(settings, exchange, count);
+/// Appends the line (newline-terminated) of `exchange`, the `count`-th request.
+pub fn write_line(
+    out: &mut String,
+    settings: &Settings,
+    exchange: &Exchange,
+    count: u64,
+    times: &mut TimeCache,
+) {
     match settings.format {
-        Format::Common => common(&fields, ex_start(exchange), true),
-        Format::GenericClf => common(&fields, ex_start(exchange), false),
-        Format::Json => json(fields, ex_start(exchange)),
+        Format::Common => clf::write(out, settings, exchange, count, true, times),
+        Format::GenericClf => clf::write(out, settings, exchange, count, false, times),
+        Format::Json => out.push_str(&json(
+            Fields::collect(settings, exchange, count),
+            exchange.start,
+        )),
     }
-}
-
-fn ex_start(exchange: &Exchange) -> SystemTime {
-    exchange.start
 }
 
 /// The log fields of one exchange by Traefik name, after keep/drop/redact.
@@ -69,15 +73,6 @@ impl Fields {
                 &format!("{prefix}{}", canonical(name.as_str())),
                 Value::from(value),
             );
-        }
-    }
-
-    /// The field as text for CLF, `-` when absent.
-    fn text(&self, name: &str) -> String {
-        match self.0.get(name) {
-            Some(Value::String(text)) => text.clone(),
-            Some(other) => other.to_string(),
-            None => "-".to_owned(),
         }
     }
 }
@@ -206,45 +201,6 @@ pub fn canonical(name: &str) -> String {
         .collect()
 }
 
-/// `common`: `host - user [time] "METHOD path proto" status size "referer" "agent"`, then
-/// (unless generic) `count "router" "server" Nms`.
-fn common(fields: &Fields, start: SystemTime, with_tail: bool) -> String {
-    let start = clf_time(start);
-    let mut line = format!(
-        "{} - {} [{start}] \"{} {} {}\" {} {} {} {}",
-        fields.text("ClientHost"),
-        fields.text("ClientUsername"),
-        fields.text("RequestMethod"),
-        fields.text("RequestPath"),
-        fields.text("RequestProtocol"),
-        fields.text("DownstreamStatus"),
-        fields.text("DownstreamContentSize"),
-        quoted(&fields.text("request_Referer")),
-        quoted(&fields.text("request_User-Agent")),
-    );
-    if with_tail {
-        let millis = fields
-            .0
-            .get("Duration")
-            .and_then(Value::as_u64)
-            .unwrap_or(0)
-            / 1_000_000;
-        let _ = write!(
-            line,
-            " {} {} {} {millis}ms",
-            fields.text("RequestCount"),
-            quoted(&fields.text("RouterName")),
-            quoted(&fields.text("ServiceURL")),
-        );
-    }
-    line.push('\n');
-    line
-}
-
-fn quoted(value: &str) -> String {
-    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
 /// `json`: every field, keys sorted, with logrus' `level`, `msg` and `time`.
 fn json(mut fields: Fields, start: SystemTime) -> String {
     let time = rfc3339_seconds(start);
@@ -265,10 +221,5 @@ mod tests {
         assert_eq!(canonical("x-real-ip"), "X-Real-Ip");
         assert_eq!(canonical("user-agent"), "User-Agent");
         assert_eq!(canonical("set-cookie"), "Set-Cookie");
-    }
-
-    #[test]
-    fn quotes_are_escaped() {
-        assert_eq!(quoted("a\"b"), "\"a\\\"b\"");
     }
 }
