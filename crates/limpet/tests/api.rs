@@ -264,7 +264,25 @@ async fn drain_through_the_api() {
     let addresses = Addresses::new().await;
     let dynamic = std::fs::read_to_string(format!("{FIXTURES}/dynamic.yml")).unwrap();
     let extra = "api:\n  insecure: true\n  allowWrites: true\n";
+    // A user router may expose the API on a public entrypoint (read-only there).
+    let public =
+        "    api-public:\n      rule: \"Host(`api.local`)\"\n      service: api@internal\n";
+    let dynamic = dynamic.replacen("  routers:\n", &format!("  routers:\n{public}"), 1);
     let limpet = Observed::start(&addresses.apply(&dynamic), extra).await;
+    let through_router = HttpClient::default()
+        .get(
+            &limpet.web_url("/api/http/routers/api-public@file"),
+            "api.local",
+            None,
+        )
+        .await;
+    assert_eq!(
+        through_router.status,
+        StatusCode::OK,
+        "{}",
+        through_router.body
+    );
+    assert!(through_router.body.contains("\"service\":\"api@internal\""));
     let server = addresses.apply("http://127.0.0.1:9002");
     let body = format!(r#"{{"server":"{server}","draining":true}}"#);
     let req = Request::put(limpet.api_url("/api/limpet/services/svc-sticky@file/drain"))
@@ -284,7 +302,7 @@ async fn drain_through_the_api() {
         .body(Full::new(Bytes::new()))
         .unwrap();
     let reply = HttpClient::default().send(on_web).await;
-    assert_ne!(reply.status, StatusCode::OK);
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
 }
 
 #[tokio::test]
