@@ -4,24 +4,22 @@
 //! `101` answer. Errors become Traefik's answers: `502 Bad Gateway`, `504 Gateway Timeout`.
 
 mod headers;
+mod pool;
 mod upgrade;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use http::header::HOST;
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderValue, Request, Response, StatusCode, Uri, Version};
 use http_body_util::Either;
 use hyper::body::Incoming;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::responses::{self, ProxyBody};
 
 pub use headers::strip_cookie;
+pub use pool::{ConnectionPool, DialError, UpstreamBody};
 
 /// Body of a request sent upstream: the client's, streamed, or a buffered copy (mirroring,
 /// failover).
@@ -45,11 +43,13 @@ pub struct Destination {
     pub path_prefix: Option<Box<str>>,
     /// `Host` sent when `passHostHeader` is false.
     pub host: HeaderValue,
+    /// Keep-alive connections to `authority` (shared by every generation).
+    pub pool: Arc<ConnectionPool>,
 }
 
 impl Destination {
-    /// From a validated server URI.
-    pub fn new(uri: &Uri, preserve_path: bool) -> Option<Destination> {
+    /// From a validated server URI and the pool of its address.
+    pub fn new(uri: &Uri, preserve_path: bool, pool: Arc<ConnectionPool>) -> Option<Destination> {
         let authority = uri.authority()?.clone();
         let host = HeaderValue::from_str(authority.as_str()).ok()?;
         let path = uri.path().trim_end_matches('/');
@@ -60,34 +60,22 @@ impl Destination {
             authority,
             path_prefix,
             host,
+            pool,
         })
     }
 }
 
-/// The pooled HTTP client and what every forwarded request needs.
+/// What every forwarded request needs besides its destination.
 #[derive(Clone)]
 pub struct Upstream {
-    client: Client<HttpConnector, RequestBody>,
     server_name: HeaderValue,
 }
 
 impl Upstream {
-    /// A client with keep-alive pooling, Traefik's dial timeout (30 s) and idle timeout (90 s).
     pub fn new() -> Upstream {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(Some(Duration::from_secs(30)));
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .http1_title_case_headers(true)
-            .build(connector);
         let server_name =
             HeaderValue::from_str(&hostname()).unwrap_or(HeaderValue::from_static("limpet"));
-        Upstream {
-            client,
-            server_name,
-        }
+        Upstream { server_name }
     }
 
     /// Forwards `req` to `dest` and returns the response to stream back to the client.
@@ -103,9 +91,9 @@ impl Upstream {
         let Some(req) = self.rewrite(req, dest, pass_host_header, conn) else {
             return responses::bad_request();
         };
-        match self.client.request(req).await {
-            Ok(response) => finish(response, client_upgrade),
-            Err(error) => failure(&error, dest),
+        match exchange(req, dest).await {
+            Ok((response, sender)) => finish(response, sender, dest, client_upgrade),
+            Err(failure) => failure.response(dest),
         }
     }
 
@@ -147,22 +135,69 @@ impl Default for Upstream {
     }
 }
 
-/// `scheme://authority[prefix]/path?query` for the server.
+/// `[prefix]/path?query`: origin form, as sent on a connection to the server.
 fn target_uri(original: &Uri, dest: &Destination) -> Option<Uri> {
     let path_and_query = original.path_and_query().map_or("/", PathAndQuery::as_str);
-    let path_and_query = match &dest.path_prefix {
-        Some(prefix) => PathAndQuery::try_from(format!("{prefix}{path_and_query}")).ok()?,
-        None => original
-            .path_and_query()
-            .cloned()
-            .unwrap_or(PathAndQuery::from_static("/")),
-    };
-    Uri::builder()
-        .scheme(dest.scheme.clone())
-        .authority(dest.authority.clone())
-        .path_and_query(path_and_query)
-        .build()
-        .ok()
+    match &dest.path_prefix {
+        Some(prefix) => Uri::try_from(format!("{prefix}{path_and_query}")).ok(),
+        None => Some(Uri::from(
+            original
+                .path_and_query()
+                .cloned()
+                .unwrap_or(PathAndQuery::from_static("/")),
+        )),
+    }
+}
+
+/// Why an exchange produced no response.
+enum Failure {
+    Dial(DialError),
+    Exchange(hyper::Error),
+}
+
+impl Failure {
+    /// Traefik answers 504 on timeouts and 502 otherwise.
+    fn response(&self, dest: &Destination) -> Response<ProxyBody> {
+        let timeout = match self {
+            Failure::Dial(error) => error.is_timeout(),
+            Failure::Exchange(error) => error.is_timeout() || is_timeout(error),
+        };
+        match self {
+            Failure::Dial(error) => {
+                tracing::debug!(server = %dest.authority, %error, "cannot reach server")
+            }
+            Failure::Exchange(error) => {
+                tracing::debug!(server = %dest.authority, %error, "upstream exchange failed")
+            }
+        }
+        if timeout {
+            responses::gateway_timeout()
+        } else {
+            responses::bad_gateway()
+        }
+    }
+}
+
+type Sender = hyper::client::conn::http1::SendRequest<RequestBody>;
+
+/// Sends `req` on a pooled connection; a pooled connection the server closed before the
+/// request was written is replaced by a new one, once.
+async fn exchange(
+    req: Request<RequestBody>,
+    dest: &Destination,
+) -> Result<(Response<Incoming>, Sender), Failure> {
+    let mut sender = dest.pool.acquire().await.map_err(Failure::Dial)?;
+    match sender.try_send_request(req).await {
+        Ok(response) => Ok((response, sender)),
+        Err(mut error) => match error.take_message() {
+            Some(req) => {
+                let mut fresh = dest.pool.acquire().await.map_err(Failure::Dial)?;
+                let response = fresh.send_request(req).await.map_err(Failure::Exchange)?;
+                Ok((response, fresh))
+            }
+            None => Err(Failure::Exchange(error.into_error())),
+        },
+    }
 }
 
 fn authority_header(uri: &Uri) -> Option<HeaderValue> {
@@ -172,6 +207,8 @@ fn authority_header(uri: &Uri) -> Option<HeaderValue> {
 /// Cleans the server's response and, for `101`, splices the two upgraded connections.
 fn finish(
     mut response: Response<Incoming>,
+    sender: Sender,
+    dest: &Destination,
     client_upgrade: Option<hyper::upgrade::OnUpgrade>,
 ) -> Response<ProxyBody> {
     if response.status() == StatusCode::SWITCHING_PROTOCOLS {
@@ -179,21 +216,14 @@ fn finish(
             let server_upgrade = hyper::upgrade::on(&mut response);
             tokio::spawn(upgrade::splice(client_upgrade, server_upgrade));
         }
-    } else {
-        headers::remove_hop_by_hop(response.headers_mut());
+        return response.map(|body| Either::Left(UpstreamBody::detached(body)));
     }
-    response.map(Either::Left)
+    headers::remove_hop_by_hop(response.headers_mut());
+    let pool = dest.pool.clone();
+    response.map(|body| Either::Left(UpstreamBody::new(body, sender, pool)))
 }
 
-/// A failed exchange: Traefik answers 504 on timeouts and 502 otherwise.
-fn failure(error: &hyper_util::client::legacy::Error, dest: &Destination) -> Response<ProxyBody> {
-    tracing::debug!(server = %dest.authority, %error, "upstream request failed");
-    if is_timeout(error) {
-        return responses::gateway_timeout();
-    }
-    responses::bad_gateway()
-}
-
+/// Whether an I/O timeout is somewhere in the error's chain.
 fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut source = Some(error);
     while let Some(err) = source {

@@ -179,7 +179,8 @@ impl ServiceBuilder<'_> {
 
     /// A server with its surviving state; a draining server's drain is started (or kept).
     fn server(&self, service: &str, lb: &LoadBalancerModel, model: &ServerModel) -> Option<Server> {
-        let dest = Destination::new(&model.uri, model.preserve_path)?;
+        let pool = self.ctx.servers.pool(model.uri.authority()?);
+        let dest = Destination::new(&model.uri, model.preserve_path, pool)?;
         let identity = model.id.as_deref().unwrap_or(&model.url);
         let state = self.ctx.servers.state(service, identity);
         let configured_draining = model.draining || model.weight == 0;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use limpet_config::model::PassiveHealthCheckModel;
 use tokio::time::Instant;
 
-use crate::proxy::Destination;
+use crate::proxy::{ConnectionPool, Destination};
 
 pub use drain::{DrainStatus, DrainTracker};
 
@@ -233,6 +233,8 @@ pub struct ServerRegistry {
     states: Mutex<HashMap<(String, String), Arc<ServerState>>>,
     /// Per service: the server values of the last build, and those lost in recent reloads.
     values: Mutex<HashMap<String, ServiceValues>>,
+    /// Keep-alive connections by server address, shared by every service and generation.
+    pools: Mutex<HashMap<http::uri::Authority, Arc<ConnectionPool>>>,
 }
 
 #[derive(Debug, Default)]
@@ -256,13 +258,30 @@ impl ServerRegistry {
         states.entry(key).or_default().clone()
     }
 
-    /// Forgets states no configuration references any more.
+    /// Forgets states and connection pools no configuration references any more.
     pub fn prune(&self) {
         let mut states = self
             .states
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         states.retain(|_, state| Arc::strong_count(state) > 1);
+        let mut pools = self
+            .pools
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pools.retain(|_, pool| Arc::strong_count(pool) > 1);
+    }
+
+    /// The connection pool of `authority`, created empty if unknown.
+    pub fn pool(&self, authority: &http::uri::Authority) -> Arc<ConnectionPool> {
+        let mut pools = self
+            .pools
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let pool = pools
+            .entry(authority.clone())
+            .or_insert_with(|| Arc::new(ConnectionPool::new(authority.clone())));
+        pool.clone()
     }
 
     /// Every known state, for monitors and the API: ((service, identity), state).

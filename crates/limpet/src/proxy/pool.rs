@@ -1,0 +1,176 @@
+//! Keep-alive connections to one server address, reused across requests and reloads.
+//!
+//! A connection is taken from the pool for one exchange and put back when the response body
+//! has been read to the end, so a pooled connection is always idle. No lock is held across an
+//! `.await`; new connections are dialled with Traefik's 30 s timeout and `TCP_NODELAY`.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::uri::Authority;
+use hyper::body::{Body, Frame, Incoming, SizeHint};
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+use super::RequestBody;
+
+/// Traefik's `forwardingTimeouts.dialTimeout` default.
+const DIAL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Idle connections kept per server address.
+const MAX_IDLE: usize = 256;
+
+type Sender = SendRequest<RequestBody>;
+
+/// Idle connections to one address.
+#[derive(Debug)]
+pub struct ConnectionPool {
+    authority: Authority,
+    idle: Mutex<Vec<Sender>>,
+}
+
+/// Why no connection could be had.
+#[derive(Debug, thiserror::Error)]
+pub enum DialError {
+    #[error("dial tcp {0}: i/o timeout")]
+    Timeout(Authority),
+    #[error("dial tcp {0}: {1}")]
+    Connect(Authority, io::Error),
+    #[error("http handshake with {0}: {1}")]
+    Handshake(Authority, hyper::Error),
+}
+
+impl DialError {
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, DialError::Timeout(_))
+    }
+}
+
+impl ConnectionPool {
+    pub fn new(authority: Authority) -> ConnectionPool {
+        ConnectionPool {
+            authority,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// An idle connection ready for a request, or a new one.
+    pub async fn acquire(&self) -> Result<Sender, DialError> {
+        while let Some(mut sender) = self.pop() {
+            if !sender.is_closed() && sender.ready().await.is_ok() {
+                return Ok(sender);
+            }
+        }
+        self.dial().await
+    }
+
+    /// Puts back a connection whose exchange is complete.
+    pub fn release(&self, sender: Sender) {
+        if sender.is_closed() {
+            return;
+        }
+        let mut idle = self.lock();
+        if idle.len() < MAX_IDLE {
+            idle.push(sender);
+        }
+    }
+
+    fn pop(&self) -> Option<Sender> {
+        self.lock().pop()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Sender>> {
+        self.idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    async fn dial(&self) -> Result<Sender, DialError> {
+        let address = (
+            self.authority.host().trim_matches(|c| c == '[' || c == ']'),
+            self.authority.port_u16().unwrap_or(80),
+        );
+        let stream = match tokio::time::timeout(DIAL_TIMEOUT, TcpStream::connect(address)).await {
+            Err(_) => return Err(DialError::Timeout(self.authority.clone())),
+            Ok(result) => result.map_err(|e| DialError::Connect(self.authority.clone(), e))?,
+        };
+        let _ = stream.set_nodelay(true);
+        let (sender, connection) = http1::Builder::new()
+            .title_case_headers(true)
+            .handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| DialError::Handshake(self.authority.clone(), e))?;
+        tokio::spawn(async move {
+            if let Err(error) = connection.with_upgrades().await {
+                tracing::debug!(%error, "upstream connection ended with an error");
+            }
+        });
+        Ok(sender)
+    }
+}
+
+/// A response body from a server; gives its connection back to the pool once read to the end.
+#[derive(Debug)]
+pub struct UpstreamBody {
+    inner: Incoming,
+    lease: Option<(Sender, Arc<ConnectionPool>)>,
+}
+
+impl UpstreamBody {
+    pub fn new(inner: Incoming, sender: Sender, pool: Arc<ConnectionPool>) -> UpstreamBody {
+        UpstreamBody {
+            inner,
+            lease: Some((sender, pool)),
+        }
+    }
+
+    /// A body whose connection is not returned (upgrades: the connection is taken over).
+    pub fn detached(inner: Incoming) -> UpstreamBody {
+        UpstreamBody { inner, lease: None }
+    }
+
+    fn give_back(&mut self) {
+        if let Some((sender, pool)) = self.lease.take() {
+            pool.release(sender);
+        }
+    }
+}
+
+impl Body for UpstreamBody {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(None) => self.give_back(),
+            Poll::Ready(Some(Err(_))) => self.lease = None,
+            _ => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for UpstreamBody {
+    fn drop(&mut self) {
+        // A body dropped before its end leaves the connection mid-response: not reusable.
+        if self.inner.is_end_stream() {
+            self.give_back();
+        }
+    }
+}
