@@ -42,7 +42,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("LMP004", "sticky service with a single server"),
     (
         "LMP005",
-        "sticky service whose strategy ignores the cookie (hrw)",
+        "sticky service under hrw, whose cookie Traefik would ignore",
     ),
     ("LMP006", "sticky cookie with SameSite=None but not Secure"),
     (

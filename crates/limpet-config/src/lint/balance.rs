@@ -1,7 +1,8 @@
 //! LMP004: a sticky load balancer with one server — affinity has nothing to choose from,
 //! which usually means the replicas were declared as separate services.
-//! LMP005: a sticky load balancer whose strategy ignores the cookie: `hrw` balances by
-//! client IP and Traefik accepts `sticky` with it but never reads or sets the cookie.
+//! LMP005: a sticky load balancer with `strategy: hrw`: limpet honours the cookie (hrw only
+//! places new sessions), but Traefik accepts the configuration and silently ignores the
+//! cookie, so the same files served by Traefik lose every session.
 
 use super::context::{Input, StickyService};
 use super::patch::Patch;
@@ -51,17 +52,24 @@ fn ignoring_strategy(sticky: &StickyService<'_>, lb: &LoadBalancer) -> Finding {
         ..lb.clone()
     };
     let message = format!(
-        "service {} uses strategy {:?}, which picks servers by client IP and ignores the sticky \
-         cookie: Traefik accepts this configuration and never sets or reads the cookie",
+        "service {} is sticky with strategy {:?}: limpet honours the cookie (hrw only places new \
+         sessions by client IP), but Traefik accepts this configuration and silently ignores \
+         the cookie, so these files lose every session when Traefik serves them",
         sticky.name, lb.strategy
     );
-    Finding::new("LMP005", Severity::Error, ElementKind::Service, sticky.name)
-        .at("loadBalancer.strategy")
-        .message(message)
-        .patch(
-            with_lb(sticky, wrr),
-            "use the default strategy (wrr; p2c and leasttime honour the cookie too)",
-        )
+    Finding::new(
+        "LMP005",
+        Severity::Warning,
+        ElementKind::Service,
+        sticky.name,
+    )
+    .at("loadBalancer.strategy")
+    .message(message)
+    .patch(
+        with_lb(sticky, wrr),
+        "to stay portable to Traefik, use the default strategy (wrr; p2c and leasttime \
+             honour the cookie in both)",
+    )
 }
 
 fn with_lb(sticky: &StickyService<'_>, lb: LoadBalancer) -> Patch {
