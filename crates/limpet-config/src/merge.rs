@@ -6,28 +6,6 @@ use std::collections::BTreeMap;
 
 use crate::dynamic::{Configuration, Middleware, Router, Service};
 
-/// Traefik's default provider precedence (earlier wins ties between routers of equal
-/// priority), `providers.precedence` in the static configuration.
-const DEFAULT_PRECEDENCE: &[&str] = &[
-    "kubernetesgateway",
-    "kubernetescrd",
-    "kubernetes",
-    "kubernetesingressnginx",
-    "swarm",
-    "docker",
-    "file",
-    "redis",
-    "knative",
-    "consul",
-    "consulcatalog",
-    "nomad",
-    "etcd",
-    "ecs",
-    "http",
-    "zookeeper",
-    "rest",
-];
-
 /// One element of the merged configuration, as its provider wrote it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element<T> {
@@ -103,10 +81,10 @@ pub fn provider_rank(provider: &str) -> usize {
     if provider == "internal" {
         return 0;
     }
-    DEFAULT_PRECEDENCE
-        .iter()
-        .position(|known| *known == provider)
-        .map_or(DEFAULT_PRECEDENCE.len() + 1, |index| index + 1)
+    1 + limpet_rule::priority::provider_rank(
+        &provider,
+        limpet_rule::priority::DEFAULT_PROVIDER_PRECEDENCE,
+    )
 }
 
 #[cfg(test)]

@@ -2,38 +2,18 @@
 //! a new session. Run: `cargo bench -p limpet --bench sticky`.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
-use std::path::Path;
-use std::sync::Arc;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use http::{HeaderMap, HeaderValue};
 use limpet::service::{Decision, RequestHead, ServerRegistry, Service};
-use limpet::snapshot::{build, BuildContext, RuntimeSnapshot};
-use limpet_config::static_config::EntryPointSet;
+
+/// The test suite's YAML → snapshot helper, shared rather than copied.
+#[path = "../tests/support/model.rs"]
+mod model;
+use model::snapshot;
 
 const PLAIN: &str = "http:\n  services:\n    app:\n      loadBalancer:\n        sticky:\n          cookie: {name: sid}\n        servers:\n          - url: http://10.0.0.1:80\n          - url: http://10.0.0.2:80\n          - url: http://10.0.0.3:80\n          - url: http://10.0.0.4:80\n";
-
-fn snapshot(yaml: &str, registry: &ServerRegistry) -> RuntimeSnapshot {
-    let config = limpet_config::decode::decode_file(Path::new("b.yml"), yaml.as_bytes()).unwrap();
-    let merged = limpet_config::merge::merge(&BTreeMap::from([("file".to_owned(), config)]));
-    let eps = EntryPointSet {
-        all: vec!["web".into()],
-        defaults: vec!["web".into()],
-    };
-    let model = Arc::new(limpet_config::validate::validate(&merged, &eps));
-    let entry_points = vec!["web".to_owned()];
-    build(
-        model,
-        &BuildContext {
-            generation: 1,
-            entry_points: &entry_points,
-            servers: registry,
-            shuffle_seed: 1,
-        },
-    )
-}
 
 /// The Set-Cookie pair a new client gets, and the service to ask again.
 fn first_cookie(service: &Service) -> String {
@@ -84,7 +64,7 @@ fn bench_pick(c: &mut Criterion, name: &str, service: &Service, cookie: Option<&
 
 fn sticky(c: &mut Criterion) {
     let registry = ServerRegistry::default();
-    let plain = snapshot(PLAIN, &registry);
+    let plain = snapshot(PLAIN, &registry, 1);
     let plain_service = &plain.services["app@file"];
     bench_pick(
         c,
@@ -97,7 +77,7 @@ fn sticky(c: &mut Criterion) {
         "cookie: {name: sid}",
         "cookie: {name: sid, secret: a-secret-of-more-than-16-bytes}",
     );
-    let signed = snapshot(&signed_yaml, &registry);
+    let signed = snapshot(&signed_yaml, &registry, 1);
     let signed_service = &signed.services["app@file"];
     bench_pick(
         c,
