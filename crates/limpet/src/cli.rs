@@ -17,7 +17,9 @@ Usage:
   limpet [--configFile=FILE] [--KEY=VALUE ...]   run the proxy (Traefik's static configuration
                                                  file and flags, e.g. --entryPoints.web.address=:80
                                                  --providers.file.filename=dynamic.yml --log.level=INFO)
-  limpet demo [--address 127.0.0.1:8080]         two whoami backends behind a sticky service
+  limpet demo [--address 127.0.0.1:8080] [--dashboard 127.0.0.1:8081|off]
+                                                 two whoami backends behind a sticky service,
+                                                 with the dashboard showing where sessions go
   limpet whoami [--port N] [--name NAME]         a tiny backend that says who answered
   limpet check [--configFile F] [--file DYNAMIC] [--compose docker-compose.yml] [--format text|json]
                                                  lint the configuration without binding a port
@@ -56,6 +58,9 @@ struct DemoArgs {
     /// Address of the proxy.
     #[arg(long, default_value = "127.0.0.1:8080")]
     address: SocketAddr,
+    /// Address of the API and dashboard (`--dashboard off` to leave them out).
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    dashboard: String,
 }
 
 /// `limpet check`
@@ -205,10 +210,20 @@ fn demo(args: DemoArgs) -> Result<()> {
         ..Default::default()
     };
     limpet::logging::init(&logging).map_err(anyhow::Error::msg)?;
+    let dashboard = match args.dashboard.as_str() {
+        "off" => None,
+        address => Some(address.parse::<SocketAddr>().with_context(|| {
+            format!("--dashboard {address:?}: expected HOST:PORT (e.g. 127.0.0.1:8081) or off")
+        })?),
+    };
     runtime()?.block_on(async {
-        let (app, backends) = limpet::demo::start(args.address).await?;
+        let (app, backends) = limpet::demo::start(args.address, dashboard).await?;
         let proxy = app.address("web").unwrap_or(args.address);
-        print!("{}", limpet::demo::instructions(proxy, &backends));
+        let dashboard = app.address("traefik");
+        print!(
+            "{}",
+            limpet::demo::instructions(proxy, &backends, dashboard)
+        );
         app.run_until_signal().await;
         Ok(())
     })

@@ -25,15 +25,25 @@ pub enum DemoError {
 pub fn dynamic_yaml(backends: &[SocketAddr]) -> String {
     let servers: String = backends
         .iter()
-        .map(|addr| format!("          - url: \"http://{addr}\"\n"))
+        .enumerate()
+        .map(|(i, addr)| {
+            format!(
+                "          - url: \"http://{addr}\"\n            id: whoami-{}\n",
+                i + 1
+            )
+        })
         .collect();
     format!(
-        "http:\n  routers:\n    whoami:\n      rule: \"Host(`whoami.localhost`)\"\n      service: whoami\n  services:\n    whoami:\n      loadBalancer:\n        sticky:\n          cookie:\n            name: STICKY_SESSION\n            httpOnly: true\n        servers:\n{servers}"
+        "http:\n  routers:\n    whoami:\n      rule: \"Host(`whoami.localhost`)\"\n      service: whoami\n  services:\n    whoami:\n      loadBalancer:\n        healthCheck:\n          path: /health\n          interval: 2s\n        sticky:\n          cookie:\n            name: STICKY_SESSION\n            httpOnly: true\n        servers:\n{servers}"
     )
 }
 
-/// Starts the backends and the proxy on `address`; returns the running proxy.
-pub async fn start(address: SocketAddr) -> Result<(RunningApp, Vec<SocketAddr>), DemoError> {
+/// Starts the backends and the proxy on `address`, with the API and dashboard on
+/// `dashboard` (the `traefik` entrypoint) when given; returns the running proxy.
+pub async fn start(
+    address: SocketAddr,
+    dashboard: Option<SocketAddr>,
+) -> Result<(RunningApp, Vec<SocketAddr>), DemoError> {
     let mut backends = Vec::new();
     for name in ["whoami-1", "whoami-2"] {
         let listener = TcpListener::bind(("127.0.0.1", 0))
@@ -51,9 +61,27 @@ pub async fn start(address: SocketAddr) -> Result<(RunningApp, Vec<SocketAddr>),
     static_config
         .entry_points
         .insert("web".to_owned(), entry_point);
+    if let Some(dashboard) = dashboard {
+        enable_dashboard(&mut static_config, dashboard);
+    }
     let provider = MemoryProvider::new("demo", dynamic);
     let app = app::start(&static_config, vec![Box::new(provider)]).await?;
     Ok((app, backends))
+}
+
+/// `api.insecure` with the `traefik` entrypoint on `address`: API, dashboard, and metrics.
+fn enable_dashboard(config: &mut StaticConfig, address: SocketAddr) {
+    let entry_point = EntryPoint {
+        address: address.to_string(),
+        ..EntryPoint::default()
+    };
+    config
+        .entry_points
+        .insert("traefik".to_owned(), entry_point);
+    config.api = Some(limpet_config::static_config::Api {
+        insecure: true,
+        ..Default::default()
+    });
 }
 
 fn decode_yaml(yaml: &str) -> Result<Configuration, DemoError> {
@@ -62,17 +90,29 @@ fn decode_yaml(yaml: &str) -> Result<Configuration, DemoError> {
 }
 
 /// What the demo prints: where things are and the curl commands that show stickiness.
-pub fn instructions(proxy: SocketAddr, backends: &[SocketAddr]) -> String {
+pub fn instructions(
+    proxy: SocketAddr,
+    backends: &[SocketAddr],
+    dashboard: Option<SocketAddr>,
+) -> String {
     let url = format!("http://{proxy}/");
     let host = "-H 'Host: whoami.localhost'";
     let mut out = format!("limpet demo: sticky sessions across two backends\n\n  proxy     {url}  (router Host(`whoami.localhost`), cookie STICKY_SESSION)\n");
     for (i, backend) in backends.iter().enumerate() {
         out.push_str(&format!("  backend   whoami-{} http://{backend}\n", i + 1));
     }
+    if let Some(dashboard) = dashboard {
+        out.push_str(&format!("  dashboard http://{dashboard}/dashboard/  (where sessions are pinned, every sticky decision; API under /api/)\n"));
+    }
+    let first = backends
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     out.push_str(&format!(
         "\n1. A new client gets a Set-Cookie pinning it to one backend:\n   curl -si {host} {url} | grep -iE 'set-cookie|x-served-by'\n\
          \n2. Sending the cookie back keeps the same backend, with no new Set-Cookie:\n   curl -s -c /tmp/limpet-demo.jar -o /dev/null {host} {url}\n   for i in 1 2 3 4 5; do curl -s -b /tmp/limpet-demo.jar -D - -o /dev/null {host} {url} | grep -iE 'set-cookie|x-served-by'; done\n\
          \n3. Without a cookie, requests alternate between the backends:\n   for i in 1 2 3 4; do curl -s -D - -o /dev/null {host} {url} | grep -i x-served-by; done\n\
+         \n4. Fail whoami-1's health check: within 2 s its sessions move to whoami-2; healed, it takes new sessions again:\n   curl -s -X POST -d 503 http://{first}/health    # and -d 200 to heal it\n\
          \nPress Ctrl-C to stop.\n"
     ));
     out

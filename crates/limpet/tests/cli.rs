@@ -21,30 +21,39 @@ impl Drop for Running {
     }
 }
 
-/// Starts `limpet demo` on a free port and returns the proxy URL it prints.
-fn start_demo() -> (Running, String) {
+/// Starts `limpet demo` on free ports; returns the proxy and dashboard URLs it prints.
+fn start_demo() -> (Running, String, String) {
     let mut child = Command::new(LIMPET)
-        .args(["demo", "--address", "127.0.0.1:0"])
+        .args([
+            "demo",
+            "--address",
+            "127.0.0.1:0",
+            "--dashboard",
+            "127.0.0.1:0",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let url = stdout
+    let mut lines = BufReader::new(child.stdout.take().unwrap())
         .lines()
-        .map(Result::unwrap)
-        .find_map(|line| {
-            line.trim()
-                .strip_prefix("proxy")
-                .map(|rest| rest.split_whitespace().next().unwrap().to_owned())
-        })
-        .unwrap();
-    (Running(child), url)
+        .map(Result::unwrap);
+    let mut address_after = |label: &str| {
+        lines
+            .find_map(|line| {
+                let rest = line.trim().strip_prefix(label)?.to_owned();
+                rest.split_whitespace().next().map(str::to_owned)
+            })
+            .unwrap()
+    };
+    let url = address_after("proxy");
+    let dashboard = address_after("dashboard");
+    (Running(child), url, dashboard)
 }
 
 #[tokio::test]
 async fn demo_pins_a_client_and_alternates_new_ones() {
-    let (_demo, url) = start_demo();
+    let (_demo, url, dashboard) = start_demo();
     let client = HttpClient::default();
     let mut first = client.get(&url, "whoami.localhost", None).await;
     for _ in 0..50 {
@@ -64,6 +73,15 @@ async fn demo_pins_a_client_and_alternates_new_ones() {
     let a = client.get(&url, "whoami.localhost", None).await.served_by();
     let b = client.get(&url, "whoami.localhost", None).await.served_by();
     assert_ne!(a, b, "cookieless requests alternate");
+    let page = client.get(&dashboard, "127.0.0.1", None).await;
+    assert_eq!(page.status, 200, "the dashboard is served: {dashboard}");
+    let api = dashboard.replace("/dashboard/", "/api/http/services/whoami@demo");
+    let service = client.get(&api, "127.0.0.1", None).await;
+    assert!(
+        service.body.contains("\"name\":\"STICKY_SESSION\""),
+        "{}",
+        service.body
+    );
 }
 
 #[tokio::test]
