@@ -84,37 +84,85 @@ async fn demo_pins_a_client_and_alternates_new_ones() {
     );
 }
 
+fn router_yaml(host: &str, backend: std::net::SocketAddr) -> String {
+    format!("http:\n  routers:\n    r:\n      rule: \"Host(`{host}`)\"\n      service: s\n  services:\n    s:\n      loadBalancer:\n        servers: [{{url: \"http://{backend}\"}}]\n")
+}
+
+/// Starts the binary with Traefik-style flags on a free port; returns it and its port.
+async fn start_with_flags(
+    dir: &std::path::Path,
+    dynamic: &std::path::Path,
+    extra: &[&str],
+) -> (Running, u16) {
+    let port = support::dead_address().await.port();
+    let child = Command::new(LIMPET)
+        .current_dir(dir)
+        .arg(format!("--entryPoints.web.address=127.0.0.1:{port}"))
+        .arg(format!("--providers.file.filename={}", dynamic.display()))
+        .arg("--log.level=DEBUG")
+        .args(extra)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    (Running(child), port)
+}
+
+/// Polls until `host` is served by `name` (true) or 5 s pass (false).
+async fn served_within(port: u16, host: &str, name: &str) -> bool {
+    let client = HttpClient::default();
+    let url = format!("http://127.0.0.1:{port}/");
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let reply = tokio::time::timeout(Duration::from_secs(1), client.try_get(&url, host)).await;
+        if reply.ok().flatten().is_some_and(|r| r.served_by() == name) {
+            return true;
+        }
+    }
+    false
+}
+
 #[tokio::test]
 async fn traefik_style_flags_configure_entrypoint_and_file_provider() {
     let backend = origin("flagged").await;
     let dir = tempfile::tempdir().unwrap();
     let dynamic = dir.path().join("dynamic.yml");
-    let yaml = format!("http:\n  routers:\n    r:\n      rule: \"Host(`f.local`)\"\n      service: s\n  services:\n    s:\n      loadBalancer:\n        servers: [{{url: \"http://{backend}\"}}]\n");
-    std::fs::write(&dynamic, yaml).unwrap();
-    let port = support::dead_address().await.port();
-    let _limpet = Running(
-        Command::new(LIMPET)
-            .current_dir(dir.path())
-            .arg(format!("--entryPoints.web.address=127.0.0.1:{port}"))
-            .arg(format!("--providers.file.filename={}", dynamic.display()))
-            .arg("--log.level=DEBUG")
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+    std::fs::write(&dynamic, router_yaml("f.local", backend)).unwrap();
+    let (_limpet, port) = start_with_flags(dir.path(), &dynamic, &[]).await;
+    assert!(
+        served_within(port, "f.local", "flagged").await,
+        "limpet started with flags never served f.local"
     );
-    let client = HttpClient::default();
+}
+
+#[tokio::test]
+async fn sighup_reloads_when_watching_is_off() {
+    let backend = origin("hup").await;
+    let dir = tempfile::tempdir().unwrap();
+    let dynamic = dir.path().join("dynamic.yml");
+    std::fs::write(&dynamic, router_yaml("before.local", backend)).unwrap();
+    let watch_off = [
+        "--providers.file.watch=false",
+        "--providers.providersThrottleDuration=0s",
+    ];
+    let (limpet, port) = start_with_flags(dir.path(), &dynamic, &watch_off).await;
+    assert!(served_within(port, "before.local", "hup").await);
+    std::fs::write(&dynamic, router_yaml("after.local", backend)).unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let url = format!("http://127.0.0.1:{port}/");
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if let Ok(reply) =
-            tokio::time::timeout(Duration::from_secs(1), client.try_get(&url, "f.local")).await
-        {
-            if reply.is_some_and(|r| r.served_by() == "flagged") {
-                return;
-            }
-        }
-    }
-    panic!("limpet started with flags never served f.local");
+    let unchanged = HttpClient::default().get(&url, "after.local", None).await;
+    assert_eq!(
+        unchanged.status, 404,
+        "not watching: the change waits for SIGHUP"
+    );
+    let status = Command::new("kill")
+        .args(["-HUP", &limpet.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(
+        served_within(port, "after.local", "hup").await,
+        "SIGHUP reloaded the file"
+    );
 }
 
 #[test]

@@ -544,3 +544,34 @@ async fn failover_uses_the_fallback_when_main_is_down_or_answers_an_error_status
         (200, "fallback")
     );
 }
+
+#[tokio::test]
+async fn weighted_health_check_moves_a_parent_pin_off_a_dead_child() {
+    let (live, dead) = (origin("live-child").await, dead_address().await);
+    let child = |name: &str, addr: std::net::SocketAddr| {
+        format!("    {name}:\n      loadBalancer:\n        healthCheck: {{path: /health, interval: 100ms, timeout: 50ms}}\n        servers: [{{url: \"http://{addr}\"}}]\n")
+    };
+    let yaml = format!(
+        "http:\n  routers:\n    r:\n      rule: \"Host(`w.local`)\"\n      service: parent\n  services:\n    parent:\n      weighted:\n        healthCheck: {{}}\n        sticky: {{cookie: {{name: lvl1}}}}\n        services: [{{name: up}}, {{name: down}}]\n{}{}",
+        child("up", live),
+        child("down", dead)
+    );
+    let limpet = Limpet::start(&yaml).await;
+    let client = HttpClient::default();
+    let pin_down = format!("lvl1={}", limpet::service::sticky::cookie_value("down"));
+    eventually(Duration::from_secs(2), async || {
+        client
+            .get(&limpet.url("/"), "w.local", Some(&pin_down))
+            .await
+            .served_by()
+            == "live-child"
+    })
+    .await;
+    let moved = client
+        .get(&limpet.url("/"), "w.local", Some(&pin_down))
+        .await;
+    assert_eq!(
+        moved.cookie_pair().unwrap(),
+        format!("lvl1={}", limpet::service::sticky::cookie_value("up"))
+    );
+}
