@@ -388,3 +388,15 @@ fn same_names_from_two_providers_resolve_locally() {
     assert_eq!(model.routers["r@file"].service, "ok@file");
     assert_eq!(model.routers["r@docker"].provider, "docker");
 }
+
+#[test]
+fn https_servers_are_refused_with_a_clear_error() {
+    let model = model_of("http:\n  services:\n    s:\n      loadBalancer:\n        servers:\n          - url: https://10.0.0.1:443\n");
+    let state = service_state(&model, "s@file");
+    assert_eq!(state.status, Status::Disabled);
+    assert!(
+        state.errors[0].contains("https servers are not supported yet"),
+        "{:?}",
+        state.errors
+    );
+}

@@ -93,8 +93,14 @@ fn parse_server_url(url: &str) -> Result<http::Uri, String> {
         .parse()
         .map_err(|e: http::uri::InvalidUri| e.to_string())?;
     match uri.scheme_str() {
-        Some(scheme)
-            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {}
+        Some(scheme) if scheme.eq_ignore_ascii_case("http") => {}
+        Some(scheme) if scheme.eq_ignore_ascii_case("https") => {
+            return Err(
+                "https servers are not supported yet: limpet talks plain HTTP to servers; \
+                 use an http:// URL"
+                    .to_owned(),
+            )
+        }
         Some(scheme) => {
             return Err(format!(
                 "unsupported scheme {scheme:?} (expected http or https)"
