@@ -400,3 +400,19 @@ fn https_servers_are_refused_with_a_clear_error() {
         state.errors
     );
 }
+
+#[test]
+fn a_servers_transport_is_a_warning_not_silence() {
+    let model = model_of("http:\n  services:\n    s:\n      loadBalancer:\n        serversTransport: fast\n        servers:\n          - url: http://10.0.0.1:80\n");
+    let state = service_state(&model, "s@file");
+    assert_eq!(state.status, Status::Warning);
+    assert!(
+        state.errors[0].starts_with("serversTransport \"fast\" is not supported yet"),
+        "{:?}",
+        state.errors
+    );
+    assert!(
+        model.services.contains_key("s@file"),
+        "the service still serves"
+    );
+}

@@ -105,6 +105,7 @@ impl Validator<'_> {
         stack: &mut Vec<String>,
     ) -> Result<ServiceKind, Vec<String>> {
         if let Some(lb) = &config.load_balancer {
+            self.warn_unsupported_transport(name, &lb.servers_transport);
             return super::load_balancer::build(name, lb).map(ServiceKind::LoadBalancer);
         }
         if let Some(weighted) = &config.weighted {
@@ -163,6 +164,18 @@ impl Validator<'_> {
             }
             (false, Ok(_)) => Err(errors),
         }
+    }
+
+    /// `serversTransport` is accepted but not applied yet: say so instead of ignoring it.
+    fn warn_unsupported_transport(&mut self, name: &str, transport: &str) {
+        if transport.is_empty() || transport == "default@internal" {
+            return;
+        }
+        let warning = format!(
+            "serversTransport {transport:?} is not supported yet: the default transport is used \
+             (dial timeout 30s, keep-alive, plain HTTP)"
+        );
+        self.report(ElementKind::Service, name, &[warning], false);
     }
 }
 
