@@ -11,6 +11,7 @@ mod flags;
 mod lookup;
 mod observability;
 mod schema;
+mod unsupported;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,6 +32,7 @@ pub use schema::{
     ForwardingTimeouts, Global, Log, Metrics, Ping, Prometheus, Providers, ServersTransport,
     StaticConfig,
 };
+pub use unsupported::unsupported_in_use;
 
 /// Name of Traefik's internal entrypoint (API, dashboard, ping, metrics).
 pub const INTERNAL_ENTRY_POINT: &str = "traefik";
@@ -70,9 +72,11 @@ pub fn load(
         .normalize(flags.0.clone(), &static_shape::STATIC, "")
         .map_err(|e| StaticError::Invalid(e.to_string()))?;
     overlay(&mut merged, flag_values);
-    let config =
+    let config: StaticConfig =
         serde_path_to_error::deserialize(merged).map_err(|e| StaticError::Invalid(describe(&e)))?;
-    Ok((config, normalizer.warnings))
+    let mut warnings = normalizer.warnings;
+    warnings.extend(unsupported_in_use(&config));
+    Ok((config, warnings))
 }
 
 fn normalize_file(path: &Path, normalizer: &mut Normalizer) -> Result<Value, StaticError> {
