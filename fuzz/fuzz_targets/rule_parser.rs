@@ -29,5 +29,9 @@ fuzz_target!(|text: &str| {
     let _ = rule.host_constraint();
     let printed = rule.ast().to_string();
     let reparsed = Rule::parse(&printed).map(|r| r.ast().clone());
-    assert_eq!(reparsed.as_ref().ok(), Some(rule.ast()), "printed as {printed}");
+    assert_eq!(
+        reparsed.as_ref().ok(),
+        Some(rule.ast()),
+        "printed as {printed}"
+    );
 });
