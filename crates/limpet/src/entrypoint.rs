@@ -108,6 +108,7 @@ fn spawn_connection(
         .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(60))
         .title_case_headers(true)
+        .writev(false)
         .serve_connection(TokioIo::new(stream), service)
         .with_upgrades();
     let (mut shutdown, open) = (shutdown.clone(), open.clone());
