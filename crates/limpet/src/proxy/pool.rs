@@ -101,7 +101,7 @@ impl ConnectionPool {
         let _ = stream.set_nodelay(true);
         let (sender, connection) = http1::Builder::new()
             .title_case_headers(true)
-        .writev(false)
+            .writev(false)
             .handshake(TokioIo::new(stream))
             .await
             .map_err(|e| DialError::Handshake(self.authority.clone(), e))?;
