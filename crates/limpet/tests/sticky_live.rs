@@ -236,16 +236,7 @@ async fn expired_tokens_are_not_honoured() {
     let (a, b) = (origin("a").await, origin("b").await);
     let keys = format!("            secret: {SECRET}\n");
     let limpet = Limpet::start(&service(&signed(&keys), &[url(a), url(b)])).await;
-    let signer = limpet::service::token::Signer::new(&limpet_config::model::SigningModel {
-        keys: vec![limpet_config::model::SigningKey {
-            id: "default".into(),
-            secret: SECRET.into(),
-        }],
-        idle_timeout: None,
-        absolute_timeout: None,
-        refresh_interval: Duration::from_secs(600),
-    })
-    .unwrap();
+    let signer = support::model::test_signer("default", SECRET);
     let now = limpet::service::token::unix_now();
     let server_ref = limpet::service::token::server_ref(&limpet::service::sticky::cookie_value(
         &format!("http://{a}"),
@@ -414,16 +405,7 @@ async fn two_instances_move_stale_sessions_identically() {
     let yaml = service(&extra, &servers);
     let (one, two) = (Limpet::start(&yaml).await, Limpet::start(&yaml).await);
     let client = HttpClient::default();
-    let signer = limpet::service::token::Signer::new(&limpet_config::model::SigningModel {
-        keys: vec![limpet_config::model::SigningKey {
-            id: "default".into(),
-            secret: SECRET.into(),
-        }],
-        idle_timeout: None,
-        absolute_timeout: None,
-        refresh_interval: Duration::from_secs(600),
-    })
-    .unwrap();
+    let signer = support::model::test_signer("default", SECRET);
     let now = limpet::service::token::unix_now();
     let server_ref = limpet::service::token::server_ref(&limpet::service::sticky::cookie_value(
         &format!("http://{dead}"),

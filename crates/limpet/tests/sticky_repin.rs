@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use limpet::service::token::{server_ref, Signer, Token};
 use limpet::service::ServerRegistry;
-use limpet_config::model::{SigningKey, SigningModel};
 use support::model::{load_balancer, pick, servers_yaml, snapshot};
 
 const SECRET: &str = "a-secret-of-more-than-16-bytes";
@@ -26,17 +25,7 @@ fn plain_yaml(servers: usize) -> String {
 }
 
 fn signer() -> Signer {
-    let keys = vec![SigningKey {
-        id: "default".into(),
-        secret: SECRET.as_bytes().to_vec(),
-    }];
-    Signer::new(&SigningModel {
-        keys,
-        idle_timeout: None,
-        absolute_timeout: None,
-        refresh_interval: Duration::from_secs(60),
-    })
-    .unwrap()
+    support::model::test_signer("default", SECRET)
 }
 
 fn value_of(url: &str) -> String {

@@ -74,3 +74,19 @@ pub fn servers_yaml(n: usize) -> String {
         .map(|i| format!("          - url: http://10.0.0.{i}:80\n"))
         .collect()
 }
+
+/// A signer with one key `id`, no lifetimes, and a 10-minute refresh interval: mints the
+/// tokens tests send (the same format and MAC limpet checks).
+pub fn test_signer(id: &str, secret: &str) -> limpet::service::token::Signer {
+    let keys = vec![limpet_config::model::SigningKey {
+        id: id.into(),
+        secret: secret.as_bytes().to_vec(),
+    }];
+    let model = limpet_config::model::SigningModel {
+        keys,
+        idle_timeout: None,
+        absolute_timeout: None,
+        refresh_interval: std::time::Duration::from_secs(600),
+    };
+    limpet::service::token::Signer::new(&model).unwrap()
+}
