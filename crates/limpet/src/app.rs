@@ -17,7 +17,7 @@ use crate::internal::Internals;
 use crate::observe::Observer;
 use crate::provider::file::{FileProvider, Source};
 use crate::provider::Provider;
-use crate::proxy::Upstream;
+use crate::proxy::{ForwardedTrust, Upstream};
 use crate::service::ServerRegistry;
 use crate::snapshot::RuntimeSnapshot;
 
@@ -127,7 +127,7 @@ pub async fn start(
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (generation_tx, generation) = watch::channel(0);
-    let (addresses, mut tasks) = serve_entry_points(listeners, &shared, &shutdown_rx)?;
+    let (addresses, mut tasks) = serve_entry_points(config, listeners, &shared, &shutdown_rx)?;
     let (updates, receiver) = mpsc::channel(64);
     tasks.extend(
         providers
@@ -164,6 +164,7 @@ type Served = (Vec<(String, SocketAddr)>, Vec<JoinHandle<()>>);
 
 /// One accept loop per bound entrypoint; entrypoint `i` uses route table `i`.
 fn serve_entry_points(
+    config: &StaticConfig,
     listeners: Vec<(String, TcpListener)>,
     shared: &Arc<Shared>,
     shutdown: &watch::Receiver<bool>,
@@ -175,10 +176,12 @@ fn serve_entry_points(
             .local_addr()
             .map_err(|source| bind_error(&name, source))?;
         addresses.push((name.clone(), address));
+        let trust = forwarded_trust(config, &name);
         let ep = EntryPoint {
             name: name.into(),
             index,
             listener,
+            trust,
         };
         tasks.push(tokio::spawn(entrypoint::serve(
             ep,
@@ -188,6 +191,22 @@ fn serve_entry_points(
         )));
     }
     Ok((addresses, tasks))
+}
+
+/// The `forwardedHeaders` trust of entrypoint `name`; bad `trustedIPs` entries are logged.
+fn forwarded_trust(config: &StaticConfig, name: &str) -> ForwardedTrust {
+    let global = config
+        .global
+        .as_ref()
+        .is_some_and(|g| g.not_append_x_forwarded_for);
+    let Some(entry_point) = config.entry_points.get(name) else {
+        return ForwardedTrust::default();
+    };
+    let (trust, invalid) = ForwardedTrust::new(&entry_point.forwarded_headers, global);
+    for entry in invalid {
+        tracing::error!(entryPoint = %name, "forwardedHeaders.trustedIPs: {entry:?} is not an IP address or CIDR; ignored");
+    }
+    trust
 }
 
 /// How often draining servers are checked for completion.

@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 use crate::observe::{Facts, ObservedBody, Observer};
-use crate::proxy::{ConnInfo, Upstream};
+use crate::proxy::{ConnInfo, ForwardedTrust, Upstream};
 use crate::responses::{self, ProxyBody};
 use crate::service::{AffinityHeaders, Decision, Exchange};
 use crate::snapshot::RuntimeSnapshot;
@@ -44,6 +44,8 @@ pub struct EntryPoint {
     /// Position of this entrypoint's route table in every snapshot.
     pub index: usize,
     pub listener: TcpListener,
+    /// Who may send `X-Forwarded-*` headers.
+    pub trust: ForwardedTrust,
 }
 
 /// Parses Traefik's entrypoint address (`:80`, `127.0.0.1:8080`, `[::1]:80`, `:80/tcp`).
@@ -93,6 +95,8 @@ fn spawn_connection(
         peer,
         entry_point: ep.name.clone(),
         tls: false,
+        trusted: ep.trust.trusts(peer.ip()),
+        append_forwarded_for: ep.trust.append_forwarded_for,
     };
     let counted = shared
         .observer

@@ -46,6 +46,8 @@ pub struct Exchange {
     pub version: Version,
     pub host: Option<HeaderValue>,
     pub peer: SocketAddr,
+    /// `ClientHost`: the raw `X-Forwarded-For` of a trusted peer, else the peer's address.
+    pub client_host: Option<String>,
     pub entry_point: Arc<str>,
     pub tls: bool,
     pub websocket: bool,
@@ -186,6 +188,7 @@ impl Observer {
             version: req.version(),
             host: req.headers().get(HOST).cloned(),
             peer: conn.peer,
+            client_host: trusted_forwarded_for(conn, req.headers()),
             entry_point: conn.entry_point.clone(),
             tls: conn.tls,
             websocket: req.headers().contains_key(UPGRADE),
@@ -260,4 +263,23 @@ fn content_length(headers: &HeaderMap) -> u64 {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
+}
+
+impl Exchange {
+    /// `ClientHost` of the access log: a trusted peer's raw `X-Forwarded-For`, else the peer.
+    pub fn client_host(&self) -> std::borrow::Cow<'_, str> {
+        match &self.client_host {
+            Some(forwarded) => std::borrow::Cow::Borrowed(forwarded),
+            None => std::borrow::Cow::Owned(self.peer.ip().to_canonical().to_string()),
+        }
+    }
+}
+
+/// The raw `X-Forwarded-For` sent by a trusted peer (Traefik logs it as `ClientHost`).
+fn trusted_forwarded_for(conn: &ConnInfo, headers: &http::HeaderMap) -> Option<String> {
+    if !conn.trusted {
+        return None;
+    }
+    let value = headers.get("x-forwarded-for")?.to_str().ok()?;
+    Some(value.to_owned())
 }

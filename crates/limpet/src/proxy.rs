@@ -5,6 +5,7 @@
 
 mod headers;
 mod pool;
+mod trust;
 mod upgrade;
 
 use std::net::SocketAddr;
@@ -20,6 +21,7 @@ use crate::responses::{self, ProxyBody};
 
 pub use headers::strip_cookie;
 pub use pool::{ConnectionPool, DialError, UpstreamBody};
+pub use trust::ForwardedTrust;
 
 /// Body of a request sent upstream: the client's, streamed, or a buffered copy (mirroring,
 /// failover).
@@ -32,6 +34,10 @@ pub struct ConnInfo {
     pub entry_point: Arc<str>,
     /// Whether the client connection is TLS (scheme `https`).
     pub tls: bool,
+    /// Whether the peer may set `X-Forwarded-*` (`forwardedHeaders`).
+    pub trusted: bool,
+    /// Append the client address to a trusted `X-Forwarded-For`.
+    pub append_forwarded_for: bool,
 }
 
 /// Where a request goes: one server's address, parsed once per configuration.

@@ -209,3 +209,60 @@ async fn read_head(stream: &mut TcpStream) -> String {
     }
     String::from_utf8(head).unwrap()
 }
+
+/// limpet whose `web` entrypoint trusts forwarded headers from `trusted_ips`.
+async fn start_trusting(
+    trusted_ips: &str,
+    backend: SocketAddr,
+) -> (limpet::app::RunningApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let dynamic = dir.path().join("dynamic.yml");
+    std::fs::write(
+        &dynamic,
+        service_yaml("t.local", "", &format!("http://{backend}")),
+    )
+    .unwrap();
+    let static_path = dir.path().join("limpet.yml");
+    let static_yaml = format!(
+        "entryPoints:\n  web:\n    address: \"127.0.0.1:0\"\n    forwardedHeaders:\n      trustedIPs: [{trusted_ips}]\nproviders:\n  providersThrottleDuration: 10ms\n  file:\n    filename: {}\n",
+        dynamic.display()
+    );
+    std::fs::write(&static_path, static_yaml).unwrap();
+    let (config, warnings) = limpet_config::static_config::load_static(&static_path).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mut app = limpet::app::start(&config, Vec::new()).await.unwrap();
+    app.wait_for_generation(1).await;
+    (app, dir)
+}
+
+fn with_forwarded(url: String) -> Request<Full<Bytes>> {
+    Request::get(url)
+        .header("host", "t.local")
+        .header("x-forwarded-for", "203.0.113.9")
+        .header("x-forwarded-proto", "https")
+        .body(Full::new(Bytes::new()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_trusted_peer_keeps_its_forwarded_headers() {
+    let backend = origin("o").await;
+    let (app, _dir) = start_trusting("\"127.0.0.0/8\"", backend).await;
+    let url = format!("http://{}/", app.address("web").unwrap());
+    let body = HttpClient::default().send(with_forwarded(url)).await.body;
+    assert!(
+        body.contains("X-Forwarded-For: 203.0.113.9, 127.0.0.1\n"),
+        "{body}"
+    );
+    assert!(body.contains("X-Forwarded-Proto: https\n"), "{body}");
+    assert!(
+        body.contains("X-Real-Ip: 127.0.0.1\n"),
+        "X-Real-Ip stays the socket address: {body}"
+    );
+
+    let (untrusting, _dir) = start_trusting("\"10.0.0.0/8\"", backend).await;
+    let url = format!("http://{}/", untrusting.address("web").unwrap());
+    let body = HttpClient::default().send(with_forwarded(url)).await.body;
+    assert!(body.contains("X-Forwarded-For: 127.0.0.1\n"), "{body}");
+    assert!(body.contains("X-Forwarded-Proto: http\n"), "{body}");
+}

@@ -47,10 +47,6 @@ fn entry_point_options(name: &str, ep: &EntryPoint, warnings: &mut Vec<String>) 
             "PROXY protocol headers are not read",
         ));
     }
-    if ep.forwarded_headers.insecure || !ep.forwarded_headers.trusted_ips.is_empty() {
-        let reason = "incoming X-Forwarded-* headers are always replaced (no peer is trusted)";
-        warnings.push(not_applied(&at("forwardedHeaders"), reason));
-    }
 }
 
 fn top_level_options(config: &StaticConfig, warnings: &mut Vec<String>) {

@@ -53,7 +53,7 @@ pub fn write(
     let _ = write!(
         out,
         "{} - {} [{}] \"{} {} {:?}\" {} {} \"{}\" \"{}\"",
-        field("ClientHost", &ex.peer.ip().to_canonical()),
+        field("ClientHost", &ex.client_host()),
         field("ClientUsername", &"-"),
         times.get(ex.start),
         field("RequestMethod", &ex.method),

@@ -85,10 +85,7 @@ fn core_fields(settings: &Settings, ex: &Exchange, count: u64) -> Vec<(&'static 
     let origin = facts.origin_duration.unwrap_or_default();
     let mut fields = vec![
         ("ClientAddr", Value::from(ex.peer.to_string())),
-        (
-            "ClientHost",
-            Value::from(ex.peer.ip().to_canonical().to_string()),
-        ),
+        ("ClientHost", Value::from(ex.client_host().to_string())),
         ("ClientPort", Value::from(ex.peer.port().to_string())),
         ("ClientUsername", Value::from("-")),
         ("DownstreamContentSize", Value::from(ex.bytes)),

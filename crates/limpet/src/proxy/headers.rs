@@ -84,7 +84,8 @@ fn keep_te_trailers(headers: &mut HeaderMap) {
     }
 }
 
-/// Sets `X-Forwarded-*` and `X-Real-Ip` for an untrusted client (incoming values replaced).
+/// Sets `X-Forwarded-*` and `X-Real-Ip`. An untrusted peer's values are replaced; a trusted
+/// peer's are kept (the client address is appended to `X-Forwarded-For`).
 pub fn set_forwarded(
     headers: &mut HeaderMap,
     host: Option<&HeaderValue>,
@@ -92,15 +93,55 @@ pub fn set_forwarded(
     server_name: &HeaderValue,
 ) {
     let client_ip = ip_value(conn);
-    headers.insert(X_FORWARDED_FOR, client_ip.clone());
-    headers.insert(X_REAL_IP, client_ip);
+    headers.insert(X_REAL_IP, client_ip.clone());
+    headers.insert(X_FORWARDED_SERVER, server_name.clone());
+    if conn.trusted {
+        append_forwarded_for(headers, &client_ip, conn.append_forwarded_for);
+        keep_or_set_forwarded(headers, host, conn.tls);
+        return;
+    }
+    headers.insert(X_FORWARDED_FOR, client_ip);
     match host {
         Some(host) => headers.insert(X_FORWARDED_HOST, host.clone()),
         None => headers.remove(X_FORWARDED_HOST),
     };
     headers.insert(X_FORWARDED_PORT, forwarded_port(host, conn.tls));
     headers.insert(X_FORWARDED_PROTO, forwarded_proto(headers, conn.tls));
-    headers.insert(X_FORWARDED_SERVER, server_name.clone());
+}
+
+/// A trusted peer's `X-Forwarded-Host/Port/Proto` stand; missing ones are set.
+fn keep_or_set_forwarded(headers: &mut HeaderMap, host: Option<&HeaderValue>, tls: bool) {
+    if let Some(host) = host.filter(|_| !headers.contains_key(X_FORWARDED_HOST)) {
+        headers.insert(X_FORWARDED_HOST, host.clone());
+    }
+    if !headers.contains_key(X_FORWARDED_PORT) {
+        headers.insert(X_FORWARDED_PORT, forwarded_port(host, tls));
+    }
+    if !headers.contains_key(X_FORWARDED_PROTO) {
+        headers.insert(X_FORWARDED_PROTO, forwarded_proto(headers, tls));
+    }
+}
+
+/// `X-Forwarded-For: <what the trusted peer sent>, <client>` (one header, as Go joins them).
+fn append_forwarded_for(headers: &mut HeaderMap, client_ip: &HeaderValue, append: bool) {
+    let sent: Vec<&str> = headers
+        .get_all(X_FORWARDED_FOR)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let joined = match (sent.is_empty(), append) {
+        (true, _) => Some(client_ip.clone()),
+        (false, true) => HeaderValue::from_str(&format!(
+            "{}, {}",
+            sent.join(", "),
+            client_ip.to_str().unwrap_or("-")
+        ))
+        .ok(),
+        (false, false) => HeaderValue::from_str(&sent.join(", ")).ok(),
+    };
+    if let Some(value) = joined {
+        headers.insert(X_FORWARDED_FOR, value);
+    }
 }
 
 fn ip_value(conn: &ConnInfo) -> HeaderValue {
