@@ -557,3 +557,25 @@ async fn weighted_health_check_moves_a_parent_pin_off_a_dead_child() {
         format!("lvl1={}", limpet::service::sticky::cookie_value("up"))
     );
 }
+
+#[tokio::test]
+async fn a_session_started_on_one_instance_is_honoured_by_another() {
+    let (a, b, c) = (origin("a").await, origin("b").await, origin("c").await);
+    let servers = [url(a), url(b), url(c)];
+    let keys = format!("            secret: {SECRET}\n");
+    let plain = service("        sticky:\n          cookie: {name: sid}\n", &servers);
+    for yaml in [plain, service(&signed(&keys), &servers)] {
+        let (one, two) = (Limpet::start(&yaml).await, Limpet::start(&yaml).await);
+        let client = HttpClient::default();
+        for _ in 0..10 {
+            let first = client.get(&one.url("/"), "s.local", None).await;
+            let pair = first.cookie_pair().unwrap();
+            let elsewhere = client.get(&two.url("/"), "s.local", Some(&pair)).await;
+            assert_eq!(elsewhere.served_by(), first.served_by(), "{pair}");
+            assert!(
+                elsewhere.set_cookies().is_empty(),
+                "a hit on the other instance: {pair}"
+            );
+        }
+    }
+}
