@@ -177,11 +177,16 @@ fn serve_entry_points(
             .map_err(|source| bind_error(&name, source))?;
         addresses.push((name.clone(), address));
         let trust = forwarded_trust(config, &name);
+        let sanitize_path = config
+            .entry_points
+            .get(&name)
+            .is_none_or(|ep| ep.http.sanitize_path);
         let ep = EntryPoint {
             name: name.into(),
             index,
             listener,
             trust,
+            sanitize_path,
         };
         tasks.push(tokio::spawn(entrypoint::serve(
             ep,

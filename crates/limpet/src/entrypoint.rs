@@ -46,6 +46,8 @@ pub struct EntryPoint {
     pub listener: TcpListener,
     /// Who may send `X-Forwarded-*` headers.
     pub trust: ForwardedTrust,
+    /// `http.sanitizePath` (default true).
+    pub sanitize_path: bool,
 }
 
 /// Parses Traefik's entrypoint address (`:80`, `127.0.0.1:8080`, `[::1]:80`, `:80/tcp`).
@@ -97,6 +99,7 @@ fn spawn_connection(
         tls: false,
         trusted: ep.trust.trusts(peer.ip()),
         append_forwarded_for: ep.trust.append_forwarded_for,
+        sanitize_path: ep.sanitize_path,
     };
     let counted = shared
         .observer
@@ -143,8 +146,13 @@ pub async fn handle(
     shared: &Shared,
     index: usize,
     conn: &ConnInfo,
-    req: Request<Incoming>,
+    mut req: Request<Incoming>,
 ) -> Response<ObservedBody> {
+    if conn.sanitize_path {
+        if let Some(clean) = crate::sanitize::sanitized_uri(req.uri()) {
+            *req.uri_mut() = clean;
+        }
+    }
     let exchange = shared.observer.start(conn, &req);
     let mut facts = Facts::default();
     let response = route(shared, index, conn, req, &mut facts).await;

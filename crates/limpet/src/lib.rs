@@ -26,6 +26,7 @@ pub mod provider;
 pub mod proxy;
 pub mod responses;
 pub mod router;
+pub mod sanitize;
 pub mod service;
 pub mod snapshot;
 pub mod whoami;

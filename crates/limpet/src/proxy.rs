@@ -38,6 +38,8 @@ pub struct ConnInfo {
     pub trusted: bool,
     /// Append the client address to a trusted `X-Forwarded-For`.
     pub append_forwarded_for: bool,
+    /// Resolve `.`/`..` and duplicate slashes before routing (`http.sanitizePath`).
+    pub sanitize_path: bool,
 }
 
 /// Where a request goes: one server's address, parsed once per configuration.

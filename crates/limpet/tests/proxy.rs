@@ -266,3 +266,29 @@ async fn a_trusted_peer_keeps_its_forwarded_headers() {
     assert!(body.contains("X-Forwarded-For: 127.0.0.1\n"), "{body}");
     assert!(body.contains("X-Forwarded-Proto: http\n"), "{body}");
 }
+
+#[tokio::test]
+async fn dot_segments_are_resolved_before_routing_and_forwarding() {
+    let (api, admin) = (origin("api").await, origin("admin").await);
+    let yaml = format!(
+        "http:\n  routers:\n    api:\n      rule: \"PathPrefix(`/api`)\"\n      service: api\n    admin:\n      rule: \"PathPrefix(`/admin`)\"\n      service: admin\n  services:\n    api:\n      loadBalancer:\n        servers: [{{url: \"http://{api}\"}}]\n    admin:\n      loadBalancer:\n        servers: [{{url: \"http://{admin}\"}}]\n"
+    );
+    let limpet = Limpet::start(&yaml).await;
+    let mut stream = TcpStream::connect(limpet.addr).await.unwrap();
+    stream
+        .write_all(
+            b"GET /api/../admin//x?q=1 HTTP/1.1\r\nHost: a.local\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.unwrap();
+    assert!(
+        reply.contains("Name: admin"),
+        "routed on the cleaned path: {reply}"
+    );
+    assert!(
+        reply.contains("GET /admin/x?q=1 HTTP/1.1"),
+        "forwarded cleaned: {reply}"
+    );
+}
