@@ -24,7 +24,7 @@ Usage:
   limpet check [--configFile F] [--file DYNAMIC] [--compose docker-compose.yml] [--format text|json]
                                                  lint the configuration without binding a port
                                                  (exit 0 clean, 1 warnings, 2 errors)
-  limpet doctor URL [--host H] [-n N] [--served-by HEADER] [--compare URL] [--format text|json]
+  limpet doctor URL [--host H] [-n N] [--served-by HEADER] [--compare URL] [--cacert PEM] [--format text|json]
                                                  test sticky sessions end to end, one verdict
                                                  per root cause (exit 0 pass, 1 warn, 2 fail)
   limpet version                                 print the version
@@ -91,7 +91,7 @@ struct CheckArgs {
     about = "Test sticky sessions end to end, like a browser"
 )]
 struct DoctorArgs {
-    /// The URL to test (http:// only).
+    /// The URL to test (http:// or https://).
     url: String,
     /// Host header to send (and to scope cookies to).
     #[arg(long)]
@@ -108,6 +108,9 @@ struct DoctorArgs {
     /// Output format: text or json.
     #[arg(long, default_value = "text")]
     format: String,
+    /// PEM file of extra certificate authorities to trust for https:// (like curl's --cacert).
+    #[arg(long)]
+    cacert: Option<PathBuf>,
 }
 
 /// Entry point of the binary.
@@ -261,6 +264,7 @@ fn doctor(args: DoctorArgs) -> ExitCode {
         requests: args.requests,
         served_by: args.served_by,
         compare: args.compare,
+        ca_file: args.cacert,
     };
     let report = runtime().map_err(|e| e.to_string()).and_then(|rt| {
         rt.block_on(limpet::doctor::diagnose(&options))

@@ -29,6 +29,8 @@ pub struct DoctorOptions {
     pub served_by: String,
     /// The same path reached directly on limpet, to compare cookies with.
     pub compare: Option<String>,
+    /// Extra PEM certificates to trust for `https://` URLs (`--cacert`).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl Default for DoctorOptions {
@@ -39,6 +41,7 @@ impl Default for DoctorOptions {
             requests: 5,
             served_by: "X-Served-By".to_owned(),
             compare: None,
+            ca_file: None,
         }
     }
 }
@@ -48,8 +51,10 @@ impl Default for DoctorOptions {
 pub enum DoctorError {
     #[error("{0:?} is not a valid URL")]
     Url(String),
-    #[error("{0}: only http:// URLs are supported (no TLS client yet)")]
+    #[error("{0}: only http:// and https:// URLs are supported")]
     Scheme(String),
+    #[error("TLS: {0}")]
+    Tls(String),
     #[error("cannot build the request: {0}")]
     Request(String),
     #[error("{0}: {1}")]
@@ -121,7 +126,11 @@ impl Report {
 
 /// Runs the visits and judges them.
 pub async fn diagnose(options: &DoctorOptions) -> Result<Report, DoctorError> {
-    let mut browser = Browser::new(options.host.clone(), options.served_by.clone());
+    let mut browser = Browser::new(
+        options.host.clone(),
+        options.served_by.clone(),
+        options.ca_file.as_deref(),
+    )?;
     let first = browser.visit(&options.url).await?;
     let mut later = Vec::new();
     for _ in 1..options.requests.max(2) {
@@ -130,9 +139,13 @@ pub async fn diagnose(options: &DoctorOptions) -> Result<Report, DoctorError> {
     }
     let direct_names = match &options.compare {
         Some(url) => Some(cookie_names(
-            &Browser::new(options.host.clone(), options.served_by.clone())
-                .visit(url)
-                .await?,
+            &Browser::new(
+                options.host.clone(),
+                options.served_by.clone(),
+                options.ca_file.as_deref(),
+            )?
+            .visit(url)
+            .await?,
         )),
         None => None,
     };
@@ -152,7 +165,7 @@ pub async fn diagnose(options: &DoctorOptions) -> Result<Report, DoctorError> {
     };
     let findings = vec![
         verdicts::cookie_set(&seen),
-        verdicts::cookie_accepted(&seen, "http"),
+        verdicts::cookie_accepted(&seen, uri.scheme_str().unwrap_or("http")),
         verdicts::affinity(&seen, &options.served_by),
         verdicts::foreign_cookies(&seen),
         verdicts::redirects(&seen),

@@ -1,11 +1,18 @@
-//! The doctor's HTTP client: plain HTTP/1.1 requests with a browser-like cookie jar,
-//! following redirects by hand so every hop (and what it did to the cookies) is seen.
+//! The doctor's HTTP client: HTTP/1.1 over plain TCP or TLS (public roots, plus `--cacert`)
+//! with a browser-like cookie jar, following redirects by hand so every hop (and what it did
+//! to the cookies) is seen.
+
+use std::path::Path;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{Request, Uri};
 use http_body_util::{BodyExt, Empty};
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
 use sha2::{Digest, Sha256};
 
 use super::cookie::{Jar, SetCookie};
@@ -30,20 +37,25 @@ pub struct Exchange {
 
 /// A client bound to one `Host` override and served-by header.
 pub struct Browser {
-    client: Client<HttpConnector, Empty<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Empty<Bytes>>,
     host: Option<String>,
     served_by: String,
     pub jar: Jar,
 }
 
 impl Browser {
-    pub fn new(host: Option<String>, served_by: String) -> Browser {
-        Browser {
-            client: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+    /// `ca_file`: extra PEM certificates to trust for `https://` (like curl's `--cacert`).
+    pub fn new(
+        host: Option<String>,
+        served_by: String,
+        ca_file: Option<&Path>,
+    ) -> Result<Browser, DoctorError> {
+        Ok(Browser {
+            client: Client::builder(TokioExecutor::new()).build(connector(ca_file)?),
             host,
             served_by,
             jar: Jar::default(),
-        }
+        })
     }
 
     /// GETs `url`, following redirects; one exchange per hop.
@@ -51,9 +63,6 @@ impl Browser {
         let mut hops = Vec::new();
         let mut next = url.to_owned();
         for _ in 0..=MAX_REDIRECTS {
-            if next.starts_with("https://") && !hops.is_empty() {
-                break; // TLS is not supported here; the hop that redirected is recorded
-            }
             let exchange = self.get(&next).await?;
             let location = exchange.location.clone();
             hops.push(exchange);
@@ -67,11 +76,13 @@ impl Browser {
 
     async fn get(&mut self, url: &str) -> Result<Exchange, DoctorError> {
         let uri: Uri = url.parse().map_err(|_| DoctorError::Url(url.to_owned()))?;
-        if uri.scheme_str() != Some("http") {
-            return Err(DoctorError::Scheme(url.to_owned()));
-        }
+        let scheme = match uri.scheme_str() {
+            Some("http") => "http",
+            Some("https") => "https",
+            _ => return Err(DoctorError::Scheme(url.to_owned())),
+        };
         let (host, path) = (self.host_of(&uri), uri.path().to_owned());
-        let sent_cookie = self.jar.header_for("http", &host, &path);
+        let sent_cookie = self.jar.header_for(scheme, &host, &path);
         let request = self.request(&uri, sent_cookie.as_deref())?;
         let connect_error =
             |e: &dyn std::fmt::Display| DoctorError::Connect(url.to_owned(), e.to_string());
@@ -88,7 +99,7 @@ impl Browser {
             .to_bytes();
         let set_cookies = set_cookies(&parts.headers);
         for cookie in &set_cookies {
-            self.jar.store(cookie, "http", &host, &path);
+            self.jar.store(cookie, scheme, &host, &path);
         }
         Ok(Exchange {
             url: url.to_owned(),
@@ -129,6 +140,33 @@ impl Browser {
             .unwrap_or_default()
             .to_ascii_lowercase()
     }
+}
+
+/// HTTP and HTTPS: Mozilla's roots (bundled, so it works offline) and `ca_file`'s.
+fn connector(ca_file: Option<&Path>) -> Result<HttpsConnector<HttpConnector>, DoctorError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = ca_file {
+        let tls_error = |e: &dyn std::fmt::Display| {
+            DoctorError::Tls(format!("--cacert {}: {e}", path.display()))
+        };
+        for cert in CertificateDer::pem_file_iter(path).map_err(|e| tls_error(&e))? {
+            roots
+                .add(cert.map_err(|e| tls_error(&e))?)
+                .map_err(|e| tls_error(&e))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| DoctorError::Tls(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_or_http()
+        .enable_http1()
+        .build())
 }
 
 fn header(headers: &http::HeaderMap, name: &str) -> Option<String> {
