@@ -139,8 +139,8 @@ fn log_model(model: &Model, generation: u64) {
     }
     tracing::info!(
         generation,
-        routers = model.routers.len(),
-        services = model.services.len(),
+        routers = user_elements(model.routers.keys()),
+        services = user_elements(model.services.keys()),
         disabled = model
             .diagnostics
             .problems()
@@ -156,4 +156,9 @@ fn kind_name(kind: ElementKind) -> &'static str {
         ElementKind::Service => "service",
         ElementKind::Middleware => "middleware",
     }
+}
+
+/// Elements of the configuration providers, without limpet's own `@internal` ones.
+fn user_elements<'a>(names: impl Iterator<Item = &'a String>) -> usize {
+    names.filter(|name| !name.ends_with("@internal")).count()
 }
