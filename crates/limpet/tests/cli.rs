@@ -188,3 +188,28 @@ fn help_lists_the_commands() {
         assert!(text.contains(command), "{text}");
     }
 }
+
+#[tokio::test]
+async fn logs_go_to_log_file_path_in_json() {
+    let backend = origin("logged").await;
+    let dir = tempfile::tempdir().unwrap();
+    let dynamic = dir.path().join("dynamic.yml");
+    std::fs::write(&dynamic, router_yaml("l.local", backend)).unwrap();
+    let log = dir.path().join("limpet.log");
+    let flags = [
+        format!("--log.filePath={}", log.display()),
+        "--log.format=json".to_owned(),
+        "--log.level=INFO".to_owned(),
+    ];
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let (_limpet, port) = start_with_flags(dir.path(), &dynamic, &flags).await;
+    assert!(served_within(port, "l.local", "logged").await);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let applied = text
+        .lines()
+        .find(|l| l.contains("configuration applied"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let line: serde_json::Value = serde_json::from_str(applied).unwrap();
+    assert_eq!(line["level"], "INFO");
+    assert_eq!(line["fields"]["routers"], 1);
+}
