@@ -215,23 +215,14 @@ async fn start_trusting(
     trusted_ips: &str,
     backend: SocketAddr,
 ) -> (limpet::app::RunningApp, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let dynamic = dir.path().join("dynamic.yml");
-    std::fs::write(
-        &dynamic,
-        service_yaml("t.local", "", &format!("http://{backend}")),
-    )
-    .unwrap();
-    let static_path = dir.path().join("limpet.yml");
-    let static_yaml = format!(
-        "entryPoints:\n  web:\n    address: \"127.0.0.1:0\"\n    forwardedHeaders:\n      trustedIPs: [{trusted_ips}]\nproviders:\n  providersThrottleDuration: 10ms\n  file:\n    filename: {}\n",
-        dynamic.display()
-    );
-    std::fs::write(&static_path, static_yaml).unwrap();
-    let (config, warnings) = limpet_config::static_config::load_static(&static_path).unwrap();
-    assert!(warnings.is_empty(), "{warnings:?}");
-    let mut app = limpet::app::start(&config, Vec::new()).await.unwrap();
-    app.wait_for_generation(1).await;
+    let dynamic = service_yaml("t.local", "", &format!("http://{backend}"));
+    let (app, dir, _) = support::start_app(&dynamic, |dynamic| {
+        format!(
+            "entryPoints:\n  web:\n    address: \"127.0.0.1:0\"\n    forwardedHeaders:\n      trustedIPs: [{trusted_ips}]\nproviders:\n  providersThrottleDuration: 10ms\n  file:\n    filename: {}\n",
+            dynamic.display()
+        )
+    })
+    .await;
     (app, dir)
 }
 

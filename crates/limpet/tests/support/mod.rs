@@ -37,6 +37,26 @@ pub struct Limpet {
     pub addr: SocketAddr,
 }
 
+/// Writes `dynamic_yaml` and the static file `static_for(dynamic file)` to a temporary
+/// directory, starts limpet on them (no warnings allowed) and waits for the first generation.
+pub async fn start_app(
+    dynamic_yaml: &str,
+    static_for: impl FnOnce(&std::path::Path) -> String,
+) -> (RunningApp, tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let dynamic = dir.path().join("dynamic.yml");
+    std::fs::write(&dynamic, dynamic_yaml).unwrap();
+    let static_path = dir.path().join("limpet.yml");
+    std::fs::write(&static_path, static_for(&dynamic)).unwrap();
+    let (config, warnings) = limpet_config::static_config::load_static(&static_path).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mut app = app::start(&config, Vec::new()).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), app.wait_for_generation(1))
+        .await
+        .unwrap();
+    (app, dir, dynamic)
+}
+
 impl Limpet {
     /// Starts with `dynamic_yaml` as the file provider's file and waits for it to be applied.
     pub async fn start(dynamic_yaml: &str) -> Limpet {
@@ -45,21 +65,13 @@ impl Limpet {
 
     /// Same, with extra static YAML appended (top-level keys).
     pub async fn start_with(dynamic_yaml: &str, extra_static: &str) -> Limpet {
-        let dir = tempfile::tempdir().unwrap();
-        let dynamic = dir.path().join("dynamic.yml");
-        std::fs::write(&dynamic, dynamic_yaml).unwrap();
-        let static_path = dir.path().join("limpet.yml");
-        let static_yaml = format!(
-            "entryPoints:\n  web:\n    address: \"127.0.0.1:0\"\nproviders:\n  providersThrottleDuration: 50ms\n  file:\n    filename: {}\n{extra_static}",
-            dynamic.display()
-        );
-        std::fs::write(&static_path, static_yaml).unwrap();
-        let (config, warnings) = limpet_config::static_config::load_static(&static_path).unwrap();
-        assert!(warnings.is_empty(), "{warnings:?}");
-        let mut app = app::start(&config, Vec::new()).await.unwrap();
-        tokio::time::timeout(Duration::from_secs(5), app.wait_for_generation(1))
-            .await
-            .unwrap();
+        let (app, dir, dynamic) = start_app(dynamic_yaml, |dynamic| {
+            format!(
+                "entryPoints:\n  web:\n    address: \"127.0.0.1:0\"\nproviders:\n  providersThrottleDuration: 50ms\n  file:\n    filename: {}\n{extra_static}",
+                dynamic.display()
+            )
+        })
+        .await;
         let addr = app.address("web").unwrap();
         Limpet {
             app,

@@ -4,9 +4,8 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use limpet::app::{self, RunningApp};
+use limpet::app::RunningApp;
 
 /// A running limpet with its two entrypoints.
 pub struct Observed {
@@ -30,21 +29,13 @@ impl Observed {
         extra_static: &str,
         traefik_extra: &str,
     ) -> Observed {
-        let dir = tempfile::tempdir().unwrap();
-        let dynamic = dir.path().join("dynamic.yml");
-        std::fs::write(&dynamic, dynamic_yaml).unwrap();
-        let static_path = dir.path().join("limpet.yml");
-        let static_yaml = format!(
-            "entryPoints:\n  web:\n    address: \"127.0.0.1:0\"\n  traefik:\n    address: \"127.0.0.1:0\"\n{traefik_extra}providers:\n  providersThrottleDuration: 50ms\n  file:\n    filename: {}\n{extra_static}",
-            dynamic.display()
-        );
-        std::fs::write(&static_path, static_yaml).unwrap();
-        let (config, warnings) = limpet_config::static_config::load_static(&static_path).unwrap();
-        assert!(warnings.is_empty(), "{warnings:?}");
-        let mut app = app::start(&config, Vec::new()).await.unwrap();
-        tokio::time::timeout(Duration::from_secs(5), app.wait_for_generation(1))
-            .await
-            .unwrap();
+        let (app, dir, dynamic) = crate::support::start_app(dynamic_yaml, |dynamic| {
+            format!(
+                "entryPoints:\n  web:\n    address: \"127.0.0.1:0\"\n  traefik:\n    address: \"127.0.0.1:0\"\n{traefik_extra}providers:\n  providersThrottleDuration: 50ms\n  file:\n    filename: {}\n{extra_static}",
+                dynamic.display()
+            )
+        })
+        .await;
         let (web, api) = (app.address("web").unwrap(), app.address("traefik").unwrap());
         Observed {
             app,
