@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use limpet::service::token::Signer;
+use limpet::data::service::token::Signer;
 use limpet_config::model::{SigningKey, SigningModel};
 
 fuzz_target!(|data: &[u8]| {

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use http::{HeaderMap, HeaderValue};
-use limpet::service::{Decision, RequestHead, ServerRegistry, Service};
+use limpet::data::service::{Decision, RequestHead, ServerRegistry, Service};
 
 /// The test suite's YAML → snapshot helper, shared rather than copied.
 #[path = "../tests/support/model.rs"]

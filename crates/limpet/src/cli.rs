@@ -159,7 +159,7 @@ fn run(args: &[String]) -> Result<()> {
         tracing::warn!("{warning}");
     }
     runtime()?.block_on(async {
-        let app = limpet::app::start(&config, Vec::new()).await?;
+        let app = limpet::control::app::start(&config, Vec::new()).await?;
         for (name, addr) in app.addresses() {
             tracing::info!(entryPoint = %name, address = %addr, "listening");
         }
@@ -177,7 +177,7 @@ fn load_static_config(args: &[String]) -> Result<(StaticConfig, Vec<String>)> {
 }
 
 fn init_logging(config: &StaticConfig, level_override: Option<&str>) -> Result<()> {
-    let settings = limpet::logging::LogSettings {
+    let settings = limpet::ops::logging::LogSettings {
         level: level_override
             .map(str::to_owned)
             .or_else(|| non_empty(&config.log.level)),
@@ -185,7 +185,7 @@ fn init_logging(config: &StaticConfig, level_override: Option<&str>) -> Result<(
         file_path: non_empty(&config.log.file_path),
         no_color: config.log.no_color,
     };
-    limpet::logging::init(&settings).map_err(anyhow::Error::msg)
+    limpet::ops::logging::init(&settings).map_err(anyhow::Error::msg)
 }
 
 fn non_empty(value: &str) -> Option<String> {
@@ -202,17 +202,17 @@ fn whoami(args: WhoamiArgs) -> Result<()> {
             args.name,
             listener.local_addr()?
         );
-        limpet::whoami::serve(listener, args.name).await?;
+        limpet::tools::whoami::serve(listener, args.name).await?;
         Ok(())
     })
 }
 
 fn demo(args: DemoArgs) -> Result<()> {
-    let logging = limpet::logging::LogSettings {
+    let logging = limpet::ops::logging::LogSettings {
         level: Some("INFO".into()),
         ..Default::default()
     };
-    limpet::logging::init(&logging).map_err(anyhow::Error::msg)?;
+    limpet::ops::logging::init(&logging).map_err(anyhow::Error::msg)?;
     let dashboard = match args.dashboard.as_str() {
         "off" => None,
         address => Some(address.parse::<SocketAddr>().with_context(|| {
@@ -220,12 +220,12 @@ fn demo(args: DemoArgs) -> Result<()> {
         })?),
     };
     runtime()?.block_on(async {
-        let (app, backends) = limpet::demo::start(args.address, dashboard).await?;
+        let (app, backends) = limpet::tools::demo::start(args.address, dashboard).await?;
         let proxy = app.address("web").unwrap_or(args.address);
         let dashboard = app.address("traefik");
         print!(
             "{}",
-            limpet::demo::instructions(proxy, &backends, dashboard)
+            limpet::tools::demo::instructions(proxy, &backends, dashboard)
         );
         app.run_until_signal().await;
         Ok(())
@@ -235,18 +235,18 @@ fn demo(args: DemoArgs) -> Result<()> {
 /// `limpet check`: exit 0 clean, 1 warnings, 2 errors (also when nothing could be read).
 fn check(args: CheckArgs) -> ExitCode {
     let format = match args.format.as_str() {
-        "json" => limpet::check::Format::Json,
-        _ => limpet::check::Format::Text,
+        "json" => limpet::tools::check::Format::Json,
+        _ => limpet::tools::check::Format::Text,
     };
-    let options = limpet::check::CheckOptions {
+    let options = limpet::tools::check::CheckOptions {
         config_file: args.config_file,
         dynamic_file: args.file,
         compose: args.compose,
         cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
     };
-    match limpet::check::check(&options) {
+    match limpet::tools::check::check(&options) {
         Ok(report) => {
-            print!("{}", limpet::check::render(&report, format));
+            print!("{}", limpet::tools::check::render(&report, format));
             ExitCode::from(report.exit_code())
         }
         Err(error) => {
@@ -258,7 +258,7 @@ fn check(args: CheckArgs) -> ExitCode {
 
 /// `limpet doctor`: exit 0 all pass, 1 warnings, 2 failures (also when it cannot run).
 fn doctor(args: DoctorArgs) -> ExitCode {
-    let options = limpet::doctor::DoctorOptions {
+    let options = limpet::tools::doctor::DoctorOptions {
         url: args.url,
         host: args.host,
         requests: args.requests,
@@ -267,16 +267,16 @@ fn doctor(args: DoctorArgs) -> ExitCode {
         ca_file: args.cacert,
     };
     let report = runtime().map_err(|e| e.to_string()).and_then(|rt| {
-        rt.block_on(limpet::doctor::diagnose(&options))
+        rt.block_on(limpet::tools::doctor::diagnose(&options))
             .map_err(|e| e.to_string())
     });
     match report {
         Ok(report) => {
             let text = if args.format == "json" {
-                limpet::doctor::render_json(&report)
+                limpet::tools::doctor::render_json(&report)
             } else {
                 let colour = std::io::IsTerminal::is_terminal(&std::io::stdout());
-                limpet::doctor::render_text(&report, colour)
+                limpet::tools::doctor::render_text(&report, colour)
             };
             print!("{text}");
             ExitCode::from(report.exit_code())

@@ -8,25 +8,7 @@
 //! See `docs/architecture.md` for the full picture.
 #![forbid(unsafe_code)]
 
-pub mod accesslog;
-pub mod api;
-pub mod app;
-pub mod check;
-pub mod dashboard;
-pub mod demo;
-pub mod doctor;
-pub mod entrypoint;
-pub mod healthcheck;
-pub mod internal;
-pub mod logging;
-pub mod metrics;
-pub mod observe;
-pub mod ping;
-pub mod provider;
-pub mod proxy;
-pub mod responses;
-pub mod router;
-pub mod sanitize;
-pub mod service;
-pub mod snapshot;
-pub mod whoami;
+pub mod control;
+pub mod data;
+pub mod ops;
+pub mod tools;

@@ -65,10 +65,10 @@ async fn raw_url_and_fnv_cookies_are_honoured_and_rewritten() {
     let client = HttpClient::default();
     let expected = format!(
         "sid={}; Path=/",
-        limpet::service::sticky::cookie_value(&servers[1])
+        limpet::data::service::sticky::cookie_value(&servers[1])
     );
-    let fnv = limpet::service::sticky::fnv1_hex(&servers[1]);
-    let double_fnv = limpet::service::sticky::fnv1_hex(&fnv);
+    let fnv = limpet::data::service::sticky::fnv1_hex(&servers[1]);
+    let double_fnv = limpet::data::service::sticky::fnv1_hex(&fnv);
     for value in [servers[1].clone(), fnv, double_fnv] {
         let reply = client
             .get(&limpet.url("/"), "s.local", Some(&format!("sid={value}")))
@@ -91,7 +91,7 @@ async fn duplicate_cookies_first_wins_and_quotes_are_accepted() {
     let servers = two_origins().await;
     let limpet = Limpet::start(&sticky_service("s", "{name: sid}", &servers)).await;
     let client = HttpClient::default();
-    let value = limpet::service::sticky::cookie_value(&servers[0]);
+    let value = limpet::data::service::sticky::cookie_value(&servers[0]);
     let quoted = client
         .get(
             &limpet.url("/"),
@@ -212,7 +212,7 @@ async fn weight_zero_server_drains_instead_of_dropping_sessions() {
     let client = HttpClient::default();
     let zero_pin = format!(
         "sid={}",
-        limpet::service::sticky::cookie_value(&format!("http://{b}"))
+        limpet::data::service::sticky::cookie_value(&format!("http://{b}"))
     );
     for _ in 0..10 {
         let pinned = client
@@ -243,7 +243,7 @@ async fn weighted_service_sets_parent_cookie_then_child_cookie() {
         .await;
     let lvl2 = format!(
         "lvl2={}; Path=/",
-        limpet::service::sticky::cookie_value(&servers[1])
+        limpet::data::service::sticky::cookie_value(&servers[1])
     );
     assert_eq!(
         reply.set_cookies(),

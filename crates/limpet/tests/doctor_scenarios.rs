@@ -16,7 +16,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use limpet::doctor::{diagnose, DoctorOptions, Report, Verdict};
+use limpet::tools::doctor::{diagnose, DoctorOptions, Report, Verdict};
 use support::{origin, Limpet};
 use tokio::net::TcpListener;
 

@@ -14,7 +14,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use limpet::doctor::{diagnose, DoctorOptions, Verdict};
+use limpet::tools::doctor::{diagnose, DoctorOptions, Verdict};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -141,7 +141,7 @@ async fn an_https_page_redirecting_to_http_with_a_secure_cookie_fails() {
         plain.local_addr().unwrap().port(),
         std::sync::atomic::Ordering::SeqCst,
     );
-    tokio::spawn(limpet::whoami::serve(plain, "plain".to_owned()));
+    tokio::spawn(limpet::tools::whoami::serve(plain, "plain".to_owned()));
     let (addr, ca) = https_site(to_plain_http).await;
     let report = diagnose(&options(addr, Some(&ca))).await.unwrap();
     assert_eq!(

@@ -214,7 +214,7 @@ async fn read_head(stream: &mut TcpStream) -> String {
 async fn start_trusting(
     trusted_ips: &str,
     backend: SocketAddr,
-) -> (limpet::app::RunningApp, tempfile::TempDir) {
+) -> (limpet::control::app::RunningApp, tempfile::TempDir) {
     let dynamic = service_yaml("t.local", "", &format!("http://{backend}"));
     let (app, dir, _) = support::start_app(&dynamic, |dynamic| {
         format!(

@@ -58,7 +58,7 @@ async fn active_health_check_repins_recovers_and_survives_a_reload() {
     let client = HttpClient::default();
     let pin_a = format!(
         "sid={}",
-        limpet::service::sticky::cookie_value(&format!("http://{a}"))
+        limpet::data::service::sticky::cookie_value(&format!("http://{a}"))
     );
     assert_eq!(
         client
@@ -85,7 +85,7 @@ async fn active_health_check_repins_recovers_and_survives_a_reload() {
         moved.cookie_pair().unwrap(),
         format!(
             "sid={}",
-            limpet::service::sticky::cookie_value(&format!("http://{b}"))
+            limpet::data::service::sticky::cookie_value(&format!("http://{b}"))
         )
     );
 
@@ -136,7 +136,7 @@ async fn passive_check_costs_one_502_then_repins() {
     let client = HttpClient::default();
     let pin_dead = format!(
         "sid={}",
-        limpet::service::sticky::cookie_value(&format!("http://{dead}"))
+        limpet::data::service::sticky::cookie_value(&format!("http://{dead}"))
     );
     assert_eq!(
         client
@@ -166,7 +166,10 @@ async fn a_server_that_changes_address_but_keeps_its_id_keeps_its_sessions() {
     ))
     .await;
     let client = HttpClient::default();
-    let pin = format!("sid={}", limpet::service::sticky::cookie_value("app-1"));
+    let pin = format!(
+        "sid={}",
+        limpet::data::service::sticky::cookie_value("app-1")
+    );
     assert_eq!(
         client
             .get(&limpet.url("/"), "s.local", Some(&pin))
@@ -237,17 +240,17 @@ async fn expired_tokens_are_not_honoured() {
     let keys = format!("            secret: {SECRET}\n");
     let limpet = Limpet::start(&service(&signed(&keys), &[url(a), url(b)])).await;
     let signer = support::model::test_signer("default", SECRET);
-    let now = limpet::service::token::unix_now();
-    let server_ref = limpet::service::token::server_ref(&limpet::service::sticky::cookie_value(
-        &format!("http://{a}"),
-    ));
-    let idle = limpet::service::token::Token {
+    let now = limpet::data::service::token::unix_now();
+    let server_ref = limpet::data::service::token::server_ref(
+        &limpet::data::service::sticky::cookie_value(&format!("http://{a}")),
+    );
+    let idle = limpet::data::service::token::Token {
         session: 1,
         server_ref,
         issued_at: now - 7200,
         last_seen: now - 3700,
     };
-    let absolute = limpet::service::token::Token {
+    let absolute = limpet::data::service::token::Token {
         session: 2,
         server_ref,
         issued_at: now - 90_000,
@@ -357,7 +360,7 @@ async fn p2c_sends_new_sessions_away_from_a_server_holding_slow_requests() {
     let limpet = Arc::new(Limpet::start(&service(extra, &[url(slow), url(b), url(c)])).await);
     let pin_slow = format!(
         "sid={}",
-        limpet::service::sticky::cookie_value(&format!("http://{slow}"))
+        limpet::data::service::sticky::cookie_value(&format!("http://{slow}"))
     );
     let mut held = Vec::new();
     for _ in 0..4 {
@@ -406,13 +409,13 @@ async fn two_instances_move_stale_sessions_identically() {
     let (one, two) = (Limpet::start(&yaml).await, Limpet::start(&yaml).await);
     let client = HttpClient::default();
     let signer = support::model::test_signer("default", SECRET);
-    let now = limpet::service::token::unix_now();
-    let server_ref = limpet::service::token::server_ref(&limpet::service::sticky::cookie_value(
-        &format!("http://{dead}"),
-    ));
+    let now = limpet::data::service::token::unix_now();
+    let server_ref = limpet::data::service::token::server_ref(
+        &limpet::data::service::sticky::cookie_value(&format!("http://{dead}")),
+    );
     for instance in [&one, &two] {
         // The first request to the dead server fails and marks it down (passive check).
-        let token = limpet::service::token::Token {
+        let token = limpet::data::service::token::Token {
             session: u128::MAX,
             server_ref,
             issued_at: now,
@@ -427,7 +430,7 @@ async fn two_instances_move_stale_sessions_identically() {
             .await;
     }
     for session in 0..1000u128 {
-        let token = limpet::service::token::Token {
+        let token = limpet::data::service::token::Token {
             session,
             server_ref,
             issued_at: now,
@@ -540,7 +543,10 @@ async fn weighted_health_check_moves_a_parent_pin_off_a_dead_child() {
     );
     let limpet = Limpet::start(&yaml).await;
     let client = HttpClient::default();
-    let pin_down = format!("lvl1={}", limpet::service::sticky::cookie_value("down"));
+    let pin_down = format!(
+        "lvl1={}",
+        limpet::data::service::sticky::cookie_value("down")
+    );
     eventually(Duration::from_secs(2), async || {
         client
             .get(&limpet.url("/"), "w.local", Some(&pin_down))
@@ -554,7 +560,7 @@ async fn weighted_health_check_moves_a_parent_pin_off_a_dead_child() {
         .await;
     assert_eq!(
         moved.cookie_pair().unwrap(),
-        format!("lvl1={}", limpet::service::sticky::cookie_value("up"))
+        format!("lvl1={}", limpet::data::service::sticky::cookie_value("up"))
     );
 }
 

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use limpet::service::token::{server_ref, Signer, Token};
-use limpet::service::ServerRegistry;
+use limpet::data::service::token::{server_ref, Signer, Token};
+use limpet::data::service::ServerRegistry;
 use support::model::{load_balancer, pick, servers_yaml, snapshot};
 
 const SECRET: &str = "a-secret-of-more-than-16-bytes";
@@ -29,12 +29,12 @@ fn signer() -> Signer {
 }
 
 fn value_of(url: &str) -> String {
-    limpet::service::sticky::cookie_value(url)
+    limpet::data::service::sticky::cookie_value(url)
 }
 
 /// A signed session `n` pinned to `url`.
 fn session_cookie(n: u128, url: &str) -> String {
-    let now = limpet::service::token::unix_now();
+    let now = limpet::data::service::token::unix_now();
     let token = Token {
         session: n,
         server_ref: server_ref(&value_of(url)),
@@ -172,12 +172,12 @@ fn a_retry_can_exclude_the_server_it_already_tried() {
         );
         h
     };
-    let head = limpet::service::RequestHead {
+    let head = limpet::data::service::RequestHead {
         headers: &headers,
         client_ip: CLIENT,
         tried: &[pinned],
     };
-    let mut decision = limpet::service::Decision::default();
+    let mut decision = limpet::data::service::Decision::default();
     let selected = lb.select(&head, &mut decision).unwrap();
     assert_ne!(&*selected.server.url, pinned);
     assert_eq!(decision.outcome.as_str(), "repinned_down");

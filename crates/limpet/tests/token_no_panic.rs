@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use limpet::service::token::{Signer, Token};
+use limpet::data::service::token::{Signer, Token};
 use limpet_config::model::{SigningKey, SigningModel};
 use proptest::prelude::*;
 

@@ -10,7 +10,7 @@ use http::{HeaderMap, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
-use limpet::app::{self, RunningApp};
+use limpet::control::app::{self, RunningApp};
 use tokio::net::TcpListener;
 
 pub mod model;
@@ -19,7 +19,7 @@ pub mod model;
 pub async fn origin(name: &str) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(limpet::whoami::serve(listener, name.to_owned()));
+    tokio::spawn(limpet::tools::whoami::serve(listener, name.to_owned()));
     addr
 }
 

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use http::{HeaderMap, HeaderValue};
-use limpet::service::{Decision, LoadBalancer, RequestHead, ServerRegistry, Service};
-use limpet::snapshot::{build, BuildContext, RuntimeSnapshot};
+use limpet::data::service::{Decision, LoadBalancer, RequestHead, ServerRegistry, Service};
+use limpet::data::snapshot::{build, BuildContext, RuntimeSnapshot};
 use limpet_config::static_config::EntryPointSet;
 
 /// Builds a snapshot of `yaml` (file provider) with `registry` and `seed`.
@@ -77,7 +77,7 @@ pub fn servers_yaml(n: usize) -> String {
 
 /// A signer with one key `id`, no lifetimes, and a 10-minute refresh interval: mints the
 /// tokens tests send (the same format and MAC limpet checks).
-pub fn test_signer(id: &str, secret: &str) -> limpet::service::token::Signer {
+pub fn test_signer(id: &str, secret: &str) -> limpet::data::service::token::Signer {
     let keys = vec![limpet_config::model::SigningKey {
         id: id.into(),
         secret: secret.as_bytes().to_vec(),
@@ -88,5 +88,5 @@ pub fn test_signer(id: &str, secret: &str) -> limpet::service::token::Signer {
         absolute_timeout: None,
         refresh_interval: std::time::Duration::from_secs(600),
     };
-    limpet::service::token::Signer::new(&model).unwrap()
+    limpet::data::service::token::Signer::new(&model).unwrap()
 }

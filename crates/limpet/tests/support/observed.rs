@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use limpet::app::RunningApp;
+use limpet::control::app::RunningApp;
 
 /// A running limpet with its two entrypoints.
 pub struct Observed {

@@ -1,0 +1,289 @@
+//! Starting and stopping limpet: bind entrypoints once, start providers, apply configurations.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use limpet_config::static_config::{self, StaticConfig};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::control::provider::file::{FileProvider, Source};
+use crate::control::provider::Provider;
+use crate::data::entrypoint::{self, EntryPoint, Shared};
+use crate::data::proxy::{ForwardedTrust, Upstream};
+use crate::data::service::ServerRegistry;
+use crate::data::snapshot::RuntimeSnapshot;
+use crate::ops::internal::Internals;
+use crate::ops::observe::Observer;
+
+pub use super::reload::Reloader;
+
+/// Why limpet could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("entryPoint {entry_point:?}: address {address:?} is not valid; use \":PORT\" or \"HOST:PORT\"")]
+    BadAddress {
+        entry_point: String,
+        address: String,
+    },
+    #[error("entryPoint {entry_point:?}: cannot listen on {address}: {source}")]
+    Bind {
+        entry_point: String,
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("error using file configuration provider: {0}")]
+    FileProvider(String),
+}
+
+/// A running limpet: its bound addresses and the handles to stop it.
+pub struct RunningApp {
+    addresses: Vec<(String, SocketAddr)>,
+    shutdown: watch::Sender<bool>,
+    generation: watch::Receiver<u64>,
+    tasks: Vec<JoinHandle<()>>,
+    pub shared: Arc<Shared>,
+}
+
+impl RunningApp {
+    /// The bound address of entrypoint `name`.
+    pub fn address(&self, name: &str) -> Option<SocketAddr> {
+        self.addresses
+            .iter()
+            .find(|(ep, _)| ep == name)
+            .map(|(_, addr)| *addr)
+    }
+
+    /// Every entrypoint with its bound address.
+    pub fn addresses(&self) -> &[(String, SocketAddr)] {
+        &self.addresses
+    }
+
+    /// Waits until configuration generation `at_least` (1 = the first) is in service.
+    pub async fn wait_for_generation(&mut self, at_least: u64) {
+        let _ = self.generation.wait_for(|g| *g >= at_least).await;
+    }
+
+    /// The generation currently in service (0 before the first configuration).
+    pub fn generation(&self) -> u64 {
+        *self.generation.borrow()
+    }
+
+    /// Stops accepting, lets open requests finish (bounded), stops providers. During the
+    /// entrypoints' `requestAcceptGraceTimeout`, requests are still served and `/ping`
+    /// answers `terminatingStatusCode`.
+    pub async fn stop(self) {
+        self.shared.internals.start_terminating();
+        tokio::time::sleep(self.shared.internals.accept_grace()).await;
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            task.abort();
+        }
+    }
+
+    /// Waits for Ctrl-C or SIGTERM, then stops.
+    pub async fn run_until_signal(self) {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await;
+    }
+}
+
+async fn wait_for_signal() {
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let term = async {
+        match terminate.as_mut() {
+            Some(signal) => signal.recv().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+}
+
+/// Starts limpet with `config` and the providers it names, plus `extra` providers.
+pub async fn start(
+    config: &StaticConfig,
+    extra: Vec<Box<dyn Provider>>,
+) -> Result<RunningApp, StartError> {
+    let listeners = bind_all(&entry_point_addresses(config)).await?;
+    let mut providers = static_providers(config)?;
+    providers.extend(extra);
+    let no_providers = providers.is_empty();
+    let shared = Arc::new(Shared {
+        snapshot: ArcSwap::from_pointee(RuntimeSnapshot::default()),
+        upstream: Upstream::new(),
+        servers: Arc::new(ServerRegistry::default()),
+        internals: Internals::new(config),
+        observer: Arc::new(Observer::new(config)),
+    });
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let (generation_tx, generation) = watch::channel(0);
+    let (addresses, mut tasks) = serve_entry_points(config, listeners, &shared, &shutdown_rx)?;
+    let (updates, receiver) = mpsc::channel(64);
+    tasks.extend(
+        providers
+            .into_iter()
+            .map(|p| tokio::spawn(p.run(updates.clone()))),
+    );
+    tasks.push(tokio::spawn(crate::control::healthcheck::watch_drains(
+        shared.servers.clone(),
+        DRAIN_SWEEP,
+    )));
+    let names = addresses.iter().map(|(name, _)| name.clone()).collect();
+    let mut reloader = Reloader::new(
+        config,
+        names,
+        shared.clone(),
+        shared.servers.clone(),
+        generation_tx,
+    );
+    if no_providers {
+        // Nothing will ever send a configuration: serve the internal one right away.
+        reloader.apply();
+    }
+    tasks.push(tokio::spawn(reloader.run(receiver, throttle(config))));
+    Ok(RunningApp {
+        addresses,
+        shutdown,
+        generation,
+        tasks,
+        shared,
+    })
+}
+
+type Served = (Vec<(String, SocketAddr)>, Vec<JoinHandle<()>>);
+
+/// One accept loop per bound entrypoint; entrypoint `i` uses route table `i`.
+fn serve_entry_points(
+    config: &StaticConfig,
+    listeners: Vec<(String, TcpListener)>,
+    shared: &Arc<Shared>,
+    shutdown: &watch::Receiver<bool>,
+) -> Result<Served, StartError> {
+    let mut addresses = Vec::new();
+    let mut tasks = Vec::new();
+    for (index, (name, listener)) in listeners.into_iter().enumerate() {
+        let address = listener
+            .local_addr()
+            .map_err(|source| bind_error(&name, source))?;
+        addresses.push((name.clone(), address));
+        let trust = forwarded_trust(config, &name);
+        let sanitize_path = config
+            .entry_points
+            .get(&name)
+            .is_none_or(|ep| ep.http.sanitize_path);
+        let ep = EntryPoint {
+            name: name.into(),
+            index,
+            listener,
+            trust,
+            sanitize_path,
+        };
+        tasks.push(tokio::spawn(entrypoint::serve(
+            ep,
+            shared.clone(),
+            shutdown.clone(),
+            GRACE,
+        )));
+    }
+    Ok((addresses, tasks))
+}
+
+/// The `forwardedHeaders` trust of entrypoint `name`; bad `trustedIPs` entries are logged.
+fn forwarded_trust(config: &StaticConfig, name: &str) -> ForwardedTrust {
+    let global = config
+        .global
+        .as_ref()
+        .is_some_and(|g| g.not_append_x_forwarded_for);
+    let Some(entry_point) = config.entry_points.get(name) else {
+        return ForwardedTrust::default();
+    };
+    let (trust, invalid) = ForwardedTrust::new(&entry_point.forwarded_headers, global);
+    for entry in invalid {
+        tracing::error!(entryPoint = %name, "forwardedHeaders.trustedIPs: {entry:?} is not an IP address or CIDR; ignored");
+    }
+    trust
+}
+
+/// How often draining servers are checked for completion.
+const DRAIN_SWEEP: Duration = Duration::from_secs(1);
+
+/// How long open connections may take to finish on shutdown (Traefik's `graceTimeOut`).
+const GRACE: Duration = Duration::from_secs(10);
+
+fn bind_error(name: &str, source: std::io::Error) -> StartError {
+    StartError::Bind {
+        entry_point: name.to_owned(),
+        address: SocketAddr::from(([0, 0, 0, 0], 0)),
+        source,
+    }
+}
+
+/// `(name, address)` of every TCP entrypoint limpet listens on (none configured → `http` on
+/// `:80`), in name order.
+pub fn entry_point_addresses(config: &StaticConfig) -> Vec<(String, String)> {
+    static_config::effective_entry_points(config)
+        .into_iter()
+        .filter(|(_, ep)| !static_config::is_udp(ep))
+        .map(|(name, ep)| (name, ep.address))
+        .collect()
+}
+
+async fn bind_all(
+    endpoints: &[(String, String)],
+) -> Result<Vec<(String, TcpListener)>, StartError> {
+    let mut bound = Vec::new();
+    for (name, address) in endpoints {
+        let bad = || StartError::BadAddress {
+            entry_point: name.clone(),
+            address: address.clone(),
+        };
+        let addr = entrypoint::parse_address(address).ok_or_else(bad)?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                entry_point: name.clone(),
+                address: addr,
+                source,
+            })?;
+        bound.push((name.clone(), listener));
+    }
+    Ok(bound)
+}
+
+/// The providers the static configuration enables.
+fn static_providers(config: &StaticConfig) -> Result<Vec<Box<dyn Provider>>, StartError> {
+    let Some(file) = &config.providers.file else {
+        return Ok(Vec::new());
+    };
+    let source = match (non_empty(&file.filename), non_empty(&file.directory)) {
+        (Some(name), None) => Source::File(name.into()),
+        (None, Some(dir)) => Source::Directory(dir.into()),
+        (Some(_), Some(_)) => {
+            return Err(StartError::FileProvider(
+                "filename and directory are mutually exclusive; keep one".into(),
+            ))
+        }
+        (None, None) => {
+            return Err(StartError::FileProvider(
+                "neither filename nor directory is defined".into(),
+            ))
+        }
+    };
+    Ok(vec![Box::new(FileProvider::new(source, file.watch))])
+}
+
+fn non_empty(value: &str) -> Option<&str> {
+    (!value.is_empty()).then_some(value)
+}
+
+fn throttle(config: &StaticConfig) -> Duration {
+    config.providers.providers_throttle_duration.to_std()
+}

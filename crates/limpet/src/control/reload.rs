@@ -1,0 +1,164 @@
+//! Applying configurations: latest per provider → merge → validate → build → swap.
+//!
+//! Updates are applied at most once per `providersThrottleDuration` (the latest wins), as in
+//! Traefik. A provider that reports an error keeps its previous configuration in service.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use limpet_config::diagnostics::{ElementKind, Status};
+use limpet_config::dynamic::Configuration;
+use limpet_config::model::Model;
+use limpet_config::static_config::{entry_point_set, EntryPointSet, StaticConfig};
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use crate::control::healthcheck::HealthChecker;
+use crate::control::provider::ProviderMessage;
+use crate::data::entrypoint::Shared;
+use crate::data::service::ServerRegistry;
+use crate::data::snapshot::{self, BuildContext};
+
+/// Owns the latest configuration of every provider and turns it into snapshots.
+pub struct Reloader {
+    latest: BTreeMap<String, Configuration>,
+    entry_point_set: EntryPointSet,
+    lint_context: limpet_config::lint::LintContext,
+    entry_point_order: Vec<String>,
+    shared: Arc<Shared>,
+    servers: Arc<ServerRegistry>,
+    generation: watch::Sender<u64>,
+    health: HealthChecker,
+}
+
+impl Reloader {
+    pub fn new(
+        config: &StaticConfig,
+        entry_point_order: Vec<String>,
+        shared: Arc<Shared>,
+        servers: Arc<ServerRegistry>,
+        generation: watch::Sender<u64>,
+    ) -> Reloader {
+        Reloader {
+            latest: BTreeMap::from([(
+                "internal".to_owned(),
+                crate::ops::internal::configuration(config),
+            )]),
+            entry_point_set: entry_point_set(config),
+            lint_context: limpet_config::lint::LintContext::from_static(config),
+            entry_point_order,
+            shared,
+            servers,
+            generation,
+            health: HealthChecker::default(),
+        }
+    }
+
+    /// Applies updates until every provider is gone.
+    pub async fn run(mut self, mut updates: mpsc::Receiver<ProviderMessage>, throttle: Duration) {
+        let mut last_applied: Option<Instant> = None;
+        while let Some(message) = updates.recv().await {
+            let mut changed = self.record(message);
+            if let Some(at) = last_applied {
+                changed |= self.collect_until(&mut updates, at + throttle).await;
+            }
+            if changed {
+                self.apply();
+                last_applied = Some(Instant::now());
+            }
+        }
+    }
+
+    /// Records updates arriving before `deadline`; true if any changed a configuration.
+    async fn collect_until(
+        &mut self,
+        updates: &mut mpsc::Receiver<ProviderMessage>,
+        deadline: Instant,
+    ) -> bool {
+        let mut changed = false;
+        while let Ok(Some(message)) = tokio::time::timeout_at(deadline, updates.recv()).await {
+            changed |= self.record(message);
+        }
+        changed
+    }
+
+    /// Keeps a provider's new configuration; an error keeps the previous one.
+    fn record(&mut self, message: ProviderMessage) -> bool {
+        match message.update {
+            Ok(config) => {
+                self.latest.insert(message.provider, config);
+                true
+            }
+            Err(error) => {
+                let kept = if self.latest.contains_key(&message.provider) {
+                    "keeping its previous configuration"
+                } else {
+                    "no configuration from this provider until it is fixed"
+                };
+                tracing::error!(providerName = %message.provider, "{error}; {kept}");
+                false
+            }
+        }
+    }
+
+    /// Builds and swaps in a new snapshot from the latest configurations.
+    pub fn apply(&mut self) {
+        let merged = limpet_config::merge::merge(&self.latest);
+        let mut model = limpet_config::validate::validate(&merged, &self.entry_point_set);
+        let generation = *self.generation.borrow() + 1;
+        log_model(&model, generation);
+        crate::tools::check::lint_and_log(&merged, &mut model, &self.lint_context, generation);
+        let model = Arc::new(model);
+        let ctx = BuildContext {
+            generation,
+            entry_points: &self.entry_point_order,
+            servers: &self.servers,
+            shuffle_seed: rand::random(),
+        };
+        let mut snapshot = snapshot::build(model, &ctx);
+        snapshot.config = Arc::new(merged);
+        self.shared.observer.on_reload(&snapshot);
+        let snapshot = Arc::new(snapshot);
+        self.shared.snapshot.store(snapshot.clone());
+        self.health.reconcile(&snapshot);
+        self.servers.prune();
+        self.generation.send_replace(generation);
+    }
+}
+
+/// One INFO line per generation, one ERROR/WARN line per element with problems.
+fn log_model(model: &Model, generation: u64) {
+    for (kind, name, state) in model.diagnostics.problems() {
+        let kind = kind_name(kind);
+        let errors = state.errors.join("; ");
+        match state.status {
+            Status::Disabled => tracing::error!(generation, "{kind} {name} disabled: {errors}"),
+            _ => tracing::warn!(generation, "{kind} {name}: {errors}"),
+        }
+    }
+    tracing::info!(
+        generation,
+        routers = user_elements(model.routers.keys()),
+        services = user_elements(model.services.keys()),
+        disabled = model
+            .diagnostics
+            .problems()
+            .filter(|(_, _, s)| s.status == Status::Disabled)
+            .count(),
+        "configuration applied"
+    );
+}
+
+fn kind_name(kind: ElementKind) -> &'static str {
+    match kind {
+        ElementKind::Router => "router",
+        ElementKind::Service => "service",
+        ElementKind::Middleware => "middleware",
+    }
+}
+
+/// Elements of the configuration providers, without limpet's own `@internal` ones.
+fn user_elements<'a>(names: impl Iterator<Item = &'a String>) -> usize {
+    names.filter(|name| !name.ends_with("@internal")).count()
+}

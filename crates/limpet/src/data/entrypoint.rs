@@ -1,0 +1,274 @@
+//! Entrypoints: listeners bound once, HTTP/1.1 connections, and the per-request path.
+//!
+//! Per request: load the current snapshot once, find the route through the host index,
+//! let the service pick a server (and any affinity cookie), forward, and put limpet's
+//! `Set-Cookie` headers before the server's.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use http::header::{HOST, SET_COOKIE};
+use http::{HeaderValue, Request, Response};
+use http_body_util::Either;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+use crate::data::proxy::{ConnInfo, ForwardedTrust, Upstream};
+use crate::data::responses::{self, ProxyBody};
+use crate::data::service::{AffinityHeaders, Decision, Exchange};
+use crate::data::snapshot::RuntimeSnapshot;
+use crate::ops::observe::{Facts, ObservedBody, Observer};
+
+/// State shared by every connection: the current snapshot and the upstream pool.
+pub struct Shared {
+    pub snapshot: ArcSwap<RuntimeSnapshot>,
+    pub upstream: Upstream,
+    /// Server state that outlives snapshots (health, drain, load).
+    pub servers: Arc<crate::data::service::ServerRegistry>,
+    /// What the internal services (API, dashboard, ping) need from the static configuration.
+    pub internals: crate::ops::internal::Internals,
+    /// Sticky decisions, metrics and access log.
+    pub observer: Arc<Observer>,
+}
+
+/// One bound entrypoint.
+pub struct EntryPoint {
+    pub name: Arc<str>,
+    /// Position of this entrypoint's route table in every snapshot.
+    pub index: usize,
+    pub listener: TcpListener,
+    /// Who may send `X-Forwarded-*` headers.
+    pub trust: ForwardedTrust,
+    /// `http.sanitizePath` (default true).
+    pub sanitize_path: bool,
+}
+
+/// Parses Traefik's entrypoint address (`:80`, `127.0.0.1:8080`, `[::1]:80`, `:80/tcp`).
+pub fn parse_address(address: &str) -> Option<SocketAddr> {
+    let address = address.strip_suffix("/tcp").unwrap_or(address);
+    if let Some(port) = address.strip_prefix(':') {
+        return Some(SocketAddr::new(
+            IpAddr::from([0, 0, 0, 0]),
+            port.parse().ok()?,
+        ));
+    }
+    address.parse().ok()
+}
+
+/// Accepts connections until `shutdown` turns true, then lets open ones finish (up to `grace`).
+pub async fn serve(
+    ep: EntryPoint,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+    grace: Duration,
+) {
+    // Every connection task holds a clone of `open`; `recv` returns once all are gone.
+    let (open, mut all_closed) = mpsc::channel::<()>(1);
+    let mut stop = shutdown.clone();
+    loop {
+        tokio::select! {
+            accepted = ep.listener.accept() => match accepted {
+                Ok((stream, peer)) => spawn_connection(&ep, &shared, (&shutdown, &open), stream, peer),
+                Err(error) => tracing::warn!(entryPoint = %ep.name, %error, "accept failed"),
+            },
+            () = stopped(&mut stop) => break,
+        }
+    }
+    drop((ep.listener, open));
+    let _ = tokio::time::timeout(grace, all_closed.recv()).await;
+}
+
+fn spawn_connection(
+    ep: &EntryPoint,
+    shared: &Arc<Shared>,
+    (shutdown, open): (&watch::Receiver<bool>, &mpsc::Sender<()>),
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+) {
+    let _ = stream.set_nodelay(true);
+    let conn_info = ConnInfo {
+        peer,
+        entry_point: ep.name.clone(),
+        tls: false,
+        trusted: ep.trust.trusts(peer.ip()),
+        append_forwarded_for: ep.trust.append_forwarded_for,
+        sanitize_path: ep.sanitize_path,
+    };
+    let counted = shared
+        .observer
+        .metrics
+        .as_ref()
+        .map(|m| m.connection(&ep.name));
+    let (shared, index) = (shared.clone(), ep.index);
+    let service = service_fn(move |req| {
+        let (shared, conn_info) = (shared.clone(), conn_info.clone());
+        async move { Ok::<_, Infallible>(handle(&shared, index, &conn_info, req).await) }
+    });
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(60))
+        .title_case_headers(true)
+        .writev(false)
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades();
+    let (mut shutdown, open) = (shutdown.clone(), open.clone());
+    tokio::spawn(async move {
+        let _counted = counted;
+        let mut conn = std::pin::pin!(conn);
+        let result = tokio::select! {
+            result = conn.as_mut() => result,
+            () = stopped(&mut shutdown) => {
+                conn.as_mut().graceful_shutdown();
+                conn.await
+            }
+        };
+        if let Err(error) = result {
+            tracing::debug!(%peer, %error, "client connection ended with an error");
+        }
+        drop(open);
+    });
+}
+
+/// Resolves once `shutdown` turns true (or its sender is gone).
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+/// Routes and forwards one request; metrics and the access log see it when its body ends.
+pub async fn handle(
+    shared: &Shared,
+    index: usize,
+    conn: &ConnInfo,
+    mut req: Request<Incoming>,
+) -> Response<ObservedBody> {
+    if conn.sanitize_path {
+        if let Some(clean) = crate::data::sanitize::sanitized_uri(req.uri()) {
+            *req.uri_mut() = clean;
+        }
+    }
+    let exchange = shared.observer.start(conn, &req);
+    let mut facts = Facts::default();
+    let response = route(shared, index, conn, req, &mut facts).await;
+    shared.observer.finish(exchange, response, facts)
+}
+
+async fn route(
+    shared: &Shared,
+    index: usize,
+    conn: &ConnInfo,
+    req: Request<Incoming>,
+    facts: &mut Facts,
+) -> Response<ProxyBody> {
+    let snapshot = shared.snapshot.load_full();
+    let Some(route) = find_route(&snapshot, index, conn, &req) else {
+        return responses::not_found();
+    };
+    facts.router = Some(route.name.clone());
+    if let crate::data::service::Service::Internal(kind) = &*route.service {
+        facts.internal = true;
+        return crate::ops::internal::serve(shared, *kind, conn, req).await;
+    }
+    let client = (
+        conn.peer.ip(),
+        req.headers().get(http::header::USER_AGENT).cloned(),
+    );
+    let mut decision = Decision::default();
+    let sent = std::time::Instant::now();
+    let exchange = Exchange {
+        upstream: &shared.upstream,
+        conn,
+    };
+    let response = crate::data::service::serve(
+        &route.service,
+        req.map(Either::Left),
+        exchange,
+        &mut decision,
+    )
+    .await;
+    shared.observer.on_decision(&decision, client, sent, facts);
+    with_affinity(response, decision.headers)
+}
+
+fn find_route<'s>(
+    snapshot: &'s RuntimeSnapshot,
+    index: usize,
+    conn: &ConnInfo,
+    req: &Request<Incoming>,
+) -> Option<&'s crate::data::router::Route> {
+    let table = snapshot.table(index)?;
+    let host = request_host(req)
+        .map(limpet_rule::canonical_host)
+        .unwrap_or_default();
+    let path = limpet_rule::routing_path(req.uri().path());
+    let request = limpet_rule::Request {
+        host: &host,
+        method: req.method(),
+        path: &path,
+        query: req.uri().query(),
+        headers: req.headers(),
+        client_ip: Some(conn.peer.ip().to_canonical()),
+    };
+    table.find(&request)
+}
+
+/// The request's host: the `Host` header, else the URI's authority.
+fn request_host(req: &Request<Incoming>) -> Option<&str> {
+    match req.headers().get(HOST) {
+        Some(host) => host.to_str().ok(),
+        None => req.uri().authority().map(|a| a.as_str()),
+    }
+}
+
+/// Adds the affinity headers; limpet's `Set-Cookie` headers go before the server's, as in
+/// Traefik.
+fn with_affinity(
+    mut response: Response<ProxyBody>,
+    affinity: AffinityHeaders,
+) -> Response<ProxyBody> {
+    if affinity.is_empty() {
+        return response;
+    }
+    let headers = response.headers_mut();
+    let from_server: Vec<HeaderValue> = match headers.entry(SET_COOKIE) {
+        http::header::Entry::Occupied(entry) => entry.remove_entry_mult().1.collect(),
+        http::header::Entry::Vacant(_) => Vec::new(),
+    };
+    for (name, value) in affinity {
+        if name == SET_COOKIE {
+            headers.append(name, value);
+        } else {
+            headers.insert(name, value);
+        }
+    }
+    for cookie in from_server {
+        headers.append(SET_COOKIE, cookie);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_in_traefik_forms() {
+        assert_eq!(parse_address(":80"), Some("0.0.0.0:80".parse().unwrap()));
+        assert_eq!(
+            parse_address(":8080/tcp"),
+            Some("0.0.0.0:8080".parse().unwrap())
+        );
+        assert_eq!(
+            parse_address("127.0.0.1:0"),
+            Some("127.0.0.1:0".parse().unwrap())
+        );
+        assert_eq!(parse_address("[::1]:81"), Some("[::1]:81".parse().unwrap()));
+        assert_eq!(parse_address("nope"), None);
+    }
+}

@@ -1,0 +1,206 @@
+//! Building the immutable runtime snapshot from a validated model (no I/O, no tasks; the only
+//! side effect is on the state registry that outlives snapshots).
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use limpet_config::model::{
+    LoadBalancerModel, Model, RouterModel, ServerModel, ServiceKind, ServiceModel,
+};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+
+use crate::data::proxy::Destination;
+use crate::data::router::{Route, RouteTable};
+use crate::data::service::sticky::cookie_value;
+use crate::data::service::{
+    Failover, LoadBalancer, Mirroring, Server, ServerRegistry, Service, Weighted,
+};
+
+/// Everything a request needs, for one configuration generation. Never mutated.
+#[derive(Debug, Default)]
+pub struct RuntimeSnapshot {
+    pub generation: u64,
+    /// Route tables by entrypoint index (the order of the entrypoints given to `build`).
+    pub tables: Vec<RouteTable>,
+    /// The model this snapshot was built from (for the API and diagnostics).
+    pub model: Arc<Model>,
+    /// Built services by qualified name.
+    pub services: HashMap<String, Arc<Service>>,
+    /// Every provider's elements as written, for the API (`/api/rawdata`, disabled elements).
+    pub config: Arc<limpet_config::merge::Merged>,
+}
+
+impl RuntimeSnapshot {
+    /// The route table of entrypoint `index`.
+    pub fn table(&self, index: usize) -> Option<&RouteTable> {
+        self.tables.get(index)
+    }
+}
+
+/// Inputs of a build besides the model.
+pub struct BuildContext<'a> {
+    pub generation: u64,
+    /// Entrypoint names; route tables come out in this order.
+    pub entry_points: &'a [String],
+    pub servers: &'a ServerRegistry,
+    /// Seed of the per-build server shuffle (Traefik shuffles servers on each build).
+    pub shuffle_seed: u64,
+}
+
+/// Builds the services and route tables of `model`.
+pub fn build(model: Arc<Model>, ctx: &BuildContext<'_>) -> RuntimeSnapshot {
+    let mut builder = ServiceBuilder {
+        model: &model,
+        ctx,
+        built: HashMap::new(),
+        building: Vec::new(),
+        rng: StdRng::seed_from_u64(ctx.shuffle_seed),
+    };
+    for name in model.services.keys() {
+        builder.service(name);
+    }
+    let services = builder.built;
+    let tables = ctx
+        .entry_points
+        .iter()
+        .map(|ep| route_table(&model, ep, &services))
+        .collect();
+    RuntimeSnapshot {
+        generation: ctx.generation,
+        tables,
+        model,
+        services,
+        config: Arc::default(),
+    }
+}
+
+/// The routes of entrypoint `ep`, in precedence order.
+fn route_table(model: &Model, ep: &str, services: &HashMap<String, Arc<Service>>) -> RouteTable {
+    let mut routers: Vec<&RouterModel> = model
+        .routers
+        .values()
+        .filter(|router| router.entry_points.iter().any(|e| e == ep))
+        .collect();
+    routers.sort_by_key(|r| {
+        (
+            Reverse(r.priority),
+            limpet_config::merge::provider_rank(&r.provider),
+            r.name.as_str(),
+        )
+    });
+    let routes = routers
+        .into_iter()
+        .filter_map(|router| {
+            let service = services.get(&router.service)?.clone();
+            Some(Route {
+                name: router.name.as_str().into(),
+                rule: router.rule.clone(),
+                service,
+            })
+        })
+        .collect();
+    RouteTable::new(routes)
+}
+
+struct ServiceBuilder<'m> {
+    model: &'m Model,
+    ctx: &'m BuildContext<'m>,
+    built: HashMap<String, Arc<Service>>,
+    /// Services being built above the current one (cycles are refused by validation; this
+    /// keeps a bad model from recursing forever).
+    building: Vec<String>,
+    rng: StdRng,
+}
+
+impl ServiceBuilder<'_> {
+    /// The built service `name`, building its children first; `None` if it cannot be built.
+    fn service(&mut self, name: &str) -> Option<Arc<Service>> {
+        if let Some(done) = self.built.get(name) {
+            return Some(done.clone());
+        }
+        if self.building.iter().any(|n| n == name) {
+            return None;
+        }
+        let model: &ServiceModel = self.model.services.get(name)?;
+        self.building.push(name.to_owned());
+        let service = self.kind(name, &model.kind);
+        self.building.pop();
+        let service = Arc::new(service?);
+        self.built.insert(name.to_owned(), service.clone());
+        Some(service)
+    }
+
+    fn kind(&mut self, name: &str, kind: &ServiceKind) -> Option<Service> {
+        Some(match kind {
+            ServiceKind::LoadBalancer(lb) => Service::LoadBalancer(self.load_balancer(name, lb)),
+            ServiceKind::Weighted(weighted) => {
+                let children = weighted
+                    .services
+                    .iter()
+                    .map(|c| self.service(&c.service))
+                    .collect::<Option<Vec<_>>>()?;
+                Service::Weighted(Weighted::new(weighted, children))
+            }
+            ServiceKind::Mirroring(mirroring) => {
+                let main = self.service(&mirroring.service)?;
+                let mirrors = mirroring
+                    .mirrors
+                    .iter()
+                    .map(|m| self.service(&m.service))
+                    .collect::<Option<Vec<_>>>()?;
+                Service::Mirroring(Mirroring::new(mirroring, main, mirrors))
+            }
+            ServiceKind::Failover(failover) => {
+                let (main, fallback) = (
+                    self.service(&failover.service)?,
+                    self.service(&failover.fallback)?,
+                );
+                Service::Failover(Failover::new(failover, main, fallback))
+            }
+            ServiceKind::Internal(internal) => Service::Internal(*internal),
+        })
+    }
+
+    fn load_balancer(&mut self, name: &str, model: &LoadBalancerModel) -> LoadBalancer {
+        let mut servers: Vec<Server> = model
+            .servers
+            .iter()
+            .filter(|server| server.weight >= 0)
+            .filter_map(|server| self.server(name, model, server))
+            .collect();
+        servers.shuffle(&mut self.rng);
+        let values: Vec<&str> = servers.iter().map(|s| &*s.value).collect();
+        let removed = self.ctx.servers.removed_values(name, &values);
+        LoadBalancer::new(model, servers, removed)
+    }
+
+    /// A server with its surviving state; a draining server's drain is started (or kept).
+    fn server(&self, service: &str, lb: &LoadBalancerModel, model: &ServerModel) -> Option<Server> {
+        let pool = self.ctx.servers.pool(model.uri.authority()?);
+        let dest = Destination::new(&model.uri, model.preserve_path, pool)?;
+        let identity = model.id.as_deref().unwrap_or(&model.url);
+        let state = self.ctx.servers.state(service, identity);
+        let configured_draining = model.draining || model.weight == 0;
+        if configured_draining || state.drain_override() {
+            state.drain.start(lb.drain_idle, lb.drain_timeout);
+        } else {
+            state.drain.stop();
+        }
+        let value = cookie_value(identity);
+        Some(Server {
+            url: model.url.as_str().into(),
+            identity: identity.into(),
+            debug_name: model.id.clone().unwrap_or_else(|| value.clone()).into(),
+            value: value.into(),
+            weight: model.weight,
+            dest,
+            state,
+            configured_draining,
+            passive: lb.passive_health_check,
+            has_active_check: lb.health_check.is_some(),
+        })
+    }
+}

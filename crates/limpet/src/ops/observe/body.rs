@@ -1,0 +1,87 @@
+//! The response body as sent to the client: passed through untouched, or counted and, when
+//! it ends (or the client goes away), the exchange is completed.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use hyper::body::{Body, Frame, SizeHint};
+
+use super::{Exchange, Observer};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use crate::data::responses::ProxyBody;
+
+/// Body of every response limpet sends to a client.
+pub struct ObservedBody {
+    inner: ProxyBody,
+    watch: Option<Watch>,
+}
+
+/// The exchange being counted and who completes it.
+struct Watch {
+    exchange: Box<Exchange>,
+    observer: Arc<Observer>,
+}
+
+impl ObservedBody {
+    /// Nothing records this response.
+    pub fn plain(inner: ProxyBody) -> ObservedBody {
+        ObservedBody { inner, watch: None }
+    }
+
+    pub(super) fn observed(
+        inner: ProxyBody,
+        exchange: Box<Exchange>,
+        observer: Arc<Observer>,
+    ) -> ObservedBody {
+        ObservedBody {
+            inner,
+            watch: Some(Watch { exchange, observer }),
+        }
+    }
+
+    fn complete(&mut self) {
+        if let Some(watch) = self.watch.take() {
+            watch.observer.complete(watch.exchange);
+        }
+    }
+}
+
+impl Body for ObservedBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                let len = frame.data_ref().map_or(0, |data| data.len() as u64);
+                if let Some(watch) = self.watch.as_mut() {
+                    watch.exchange.bytes += len;
+                }
+            }
+            Poll::Ready(None) | Poll::Ready(Some(Err(_))) => self.complete(),
+            Poll::Pending => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for ObservedBody {
+    fn drop(&mut self) {
+        self.complete();
+    }
+}
