@@ -7,7 +7,9 @@
 //! surface or the control plane (`tests/layers.rs` keeps it so).
 
 pub mod entrypoint;
+pub mod observer;
 pub mod proxy;
+pub mod record;
 pub mod responses;
 pub mod router;
 pub mod sanitize;

@@ -11,4 +11,5 @@
 pub mod control;
 pub mod data;
 pub mod ops;
+pub mod state;
 pub mod tools;

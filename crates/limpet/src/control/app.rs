@@ -12,12 +12,14 @@ use tokio::task::JoinHandle;
 
 use crate::control::provider::file::{FileProvider, Source};
 use crate::control::provider::Provider;
-use crate::data::entrypoint::{self, EntryPoint, Shared};
+use crate::data::entrypoint::{self, EntryPoint};
 use crate::data::proxy::{ForwardedTrust, Upstream};
+use crate::data::record::Recorder;
 use crate::data::service::ServerRegistry;
 use crate::data::snapshot::RuntimeSnapshot;
-use crate::ops::internal::Internals;
+use crate::ops::internal::{Internals, Operations};
 use crate::ops::observe::Observer;
+use crate::state::Shared;
 
 pub use super::reload::Reloader;
 
@@ -46,6 +48,7 @@ pub struct RunningApp {
     generation: watch::Receiver<u64>,
     tasks: Vec<JoinHandle<()>>,
     pub shared: Arc<Shared>,
+    operations: Arc<Operations>,
 }
 
 impl RunningApp {
@@ -76,8 +79,9 @@ impl RunningApp {
     /// entrypoints' `requestAcceptGraceTimeout`, requests are still served and `/ping`
     /// answers `terminatingStatusCode`.
     pub async fn stop(self) {
-        self.shared.internals.start_terminating();
-        tokio::time::sleep(self.shared.internals.accept_grace()).await;
+        let internals = &self.operations.internals;
+        internals.start_terminating();
+        tokio::time::sleep(internals.accept_grace()).await;
         let _ = self.shutdown.send(true);
         for task in self.tasks {
             task.abort();
@@ -116,12 +120,18 @@ pub async fn start(
     let mut providers = static_providers(config)?;
     providers.extend(extra);
     let no_providers = providers.is_empty();
+    let observer = Observer::new(config);
+    let operations = Arc::new(Operations {
+        internals: Internals::new(config),
+        observer: observer.clone(),
+    });
     let shared = Arc::new(Shared {
         snapshot: ArcSwap::from_pointee(RuntimeSnapshot::default()),
         upstream: Upstream::new(),
         servers: Arc::new(ServerRegistry::default()),
-        internals: Internals::new(config),
-        observer: Arc::new(Observer::new(config)),
+        recorder: Recorder::default(),
+        sink: Arc::new(observer.clone()),
+        internal: operations.clone(),
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (generation_tx, generation) = watch::channel(0);
@@ -137,13 +147,7 @@ pub async fn start(
         DRAIN_SWEEP,
     )));
     let names = addresses.iter().map(|(name, _)| name.clone()).collect();
-    let mut reloader = Reloader::new(
-        config,
-        names,
-        shared.clone(),
-        shared.servers.clone(),
-        generation_tx,
-    );
+    let mut reloader = Reloader::new(config, names, shared.clone(), observer, generation_tx);
     if no_providers {
         // Nothing will ever send a configuration: serve the internal one right away.
         reloader.apply();
@@ -155,6 +159,7 @@ pub async fn start(
         generation,
         tasks,
         shared,
+        operations,
     })
 }
 

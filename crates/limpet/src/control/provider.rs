@@ -5,6 +5,7 @@
 //! previous configuration serving and says so.
 
 pub mod file;
+pub mod internal;
 pub mod memory;
 
 use std::future::Future;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use limpet_config::diagnostics::{ElementKind, Status};
 use limpet_config::dynamic::Configuration;
+use limpet_config::lint::{self, LintContext, Severity};
 use limpet_config::model::Model;
 use limpet_config::static_config::{entry_point_set, EntryPointSet, StaticConfig};
 use tokio::sync::{mpsc, watch};
@@ -16,18 +17,19 @@ use tokio::time::Instant;
 
 use crate::control::healthcheck::HealthChecker;
 use crate::control::provider::ProviderMessage;
-use crate::data::entrypoint::Shared;
-use crate::data::service::ServerRegistry;
 use crate::data::snapshot::{self, BuildContext};
+use crate::ops::observe::Observer;
+use crate::state::Shared;
 
 /// Owns the latest configuration of every provider and turns it into snapshots.
 pub struct Reloader {
     latest: BTreeMap<String, Configuration>,
     entry_point_set: EntryPointSet,
-    lint_context: limpet_config::lint::LintContext,
+    lint_context: LintContext,
     entry_point_order: Vec<String>,
     shared: Arc<Shared>,
-    servers: Arc<ServerRegistry>,
+    /// Metrics count reloads.
+    observer: Observer,
     generation: watch::Sender<u64>,
     health: HealthChecker,
 }
@@ -37,19 +39,19 @@ impl Reloader {
         config: &StaticConfig,
         entry_point_order: Vec<String>,
         shared: Arc<Shared>,
-        servers: Arc<ServerRegistry>,
+        observer: Observer,
         generation: watch::Sender<u64>,
     ) -> Reloader {
         Reloader {
             latest: BTreeMap::from([(
                 "internal".to_owned(),
-                crate::ops::internal::configuration(config),
+                crate::control::provider::internal::configuration(config),
             )]),
             entry_point_set: entry_point_set(config),
-            lint_context: limpet_config::lint::LintContext::from_static(config),
+            lint_context: LintContext::from_static(config),
             entry_point_order,
             shared,
-            servers,
+            observer,
             generation,
             health: HealthChecker::default(),
         }
@@ -108,21 +110,22 @@ impl Reloader {
         let mut model = limpet_config::validate::validate(&merged, &self.entry_point_set);
         let generation = *self.generation.borrow() + 1;
         log_model(&model, generation);
-        crate::tools::check::lint_and_log(&merged, &mut model, &self.lint_context, generation);
+        lint_and_log(&merged, &mut model, &self.lint_context, generation);
         let model = Arc::new(model);
         let ctx = BuildContext {
             generation,
             entry_points: &self.entry_point_order,
-            servers: &self.servers,
+            servers: &self.shared.servers,
             shuffle_seed: rand::random(),
         };
         let mut snapshot = snapshot::build(model, &ctx);
         snapshot.config = Arc::new(merged);
-        self.shared.observer.on_reload(&snapshot);
+        self.shared.recorder.on_reload(&snapshot);
+        self.observer.on_reload();
         let snapshot = Arc::new(snapshot);
         self.shared.snapshot.store(snapshot.clone());
         self.health.reconcile(&snapshot);
-        self.servers.prune();
+        self.shared.servers.prune();
         self.generation.send_replace(generation);
     }
 }
@@ -161,4 +164,24 @@ fn kind_name(kind: ElementKind) -> &'static str {
 /// Elements of the configuration providers, without limpet's own `@internal` ones.
 fn user_elements<'a>(names: impl Iterator<Item = &'a String>) -> usize {
     names.filter(|name| !name.ends_with("@internal")).count()
+}
+
+/// Lints a configuration being applied: each finding is logged once for this generation
+/// (ERROR/WARN/INFO with its code) and recorded in the model, so the API shows it.
+fn lint_and_log(
+    merged: &limpet_config::merge::Merged,
+    model: &mut limpet_config::model::Model,
+    ctx: &LintContext,
+    generation: u64,
+) {
+    let findings = lint::lint(merged, model, ctx);
+    for finding in &findings {
+        let (code, element, message) = (finding.code, &finding.element, &finding.message);
+        match finding.severity {
+            Severity::Error => tracing::error!(generation, code, element = %element, "{message}"),
+            Severity::Warning => tracing::warn!(generation, code, element = %element, "{message}"),
+            Severity::Info => tracing::info!(generation, code, element = %element, "{message}"),
+        }
+    }
+    lint::record(&mut model.diagnostics, &findings);
 }

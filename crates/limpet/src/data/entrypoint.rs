@@ -9,7 +9,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
 use http::header::{HOST, SET_COOKIE};
 use http::{HeaderValue, Request, Response};
 use http_body_util::Either;
@@ -20,23 +19,12 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
-use crate::data::proxy::{ConnInfo, ForwardedTrust, Upstream};
+use crate::data::observer::{self, Facts, ObservedBody};
+use crate::data::proxy::{ConnInfo, ForwardedTrust};
 use crate::data::responses::{self, ProxyBody};
 use crate::data::service::{AffinityHeaders, Decision, Exchange};
 use crate::data::snapshot::RuntimeSnapshot;
-use crate::ops::observe::{Facts, ObservedBody, Observer};
-
-/// State shared by every connection: the current snapshot and the upstream pool.
-pub struct Shared {
-    pub snapshot: ArcSwap<RuntimeSnapshot>,
-    pub upstream: Upstream,
-    /// Server state that outlives snapshots (health, drain, load).
-    pub servers: Arc<crate::data::service::ServerRegistry>,
-    /// What the internal services (API, dashboard, ping) need from the static configuration.
-    pub internals: crate::ops::internal::Internals,
-    /// Sticky decisions, metrics and access log.
-    pub observer: Arc<Observer>,
-}
+use crate::state::Shared;
 
 /// One bound entrypoint.
 pub struct EntryPoint {
@@ -101,11 +89,7 @@ fn spawn_connection(
         append_forwarded_for: ep.trust.append_forwarded_for,
         sanitize_path: ep.sanitize_path,
     };
-    let counted = shared
-        .observer
-        .metrics
-        .as_ref()
-        .map(|m| m.connection(&ep.name));
+    let counted = shared.sink.connection(&ep.name);
     let (shared, index) = (shared.clone(), ep.index);
     let service = service_fn(move |req| {
         let (shared, conn_info) = (shared.clone(), conn_info.clone());
@@ -153,10 +137,10 @@ pub async fn handle(
             *req.uri_mut() = clean;
         }
     }
-    let exchange = shared.observer.start(conn, &req);
+    let exchange = shared.sink.start(conn, &req);
     let mut facts = Facts::default();
     let response = route(shared, index, conn, req, &mut facts).await;
-    shared.observer.finish(exchange, response, facts)
+    observer::finish(exchange, response, facts)
 }
 
 async fn route(
@@ -173,7 +157,7 @@ async fn route(
     facts.router = Some(route.name.clone());
     if let crate::data::service::Service::Internal(kind) = &*route.service {
         facts.internal = true;
-        return crate::ops::internal::serve(shared, *kind, conn, req).await;
+        return shared.internal.serve(shared, *kind, conn, req).await;
     }
     let client = (
         conn.peer.ip(),
@@ -192,7 +176,11 @@ async fn route(
         &mut decision,
     )
     .await;
-    shared.observer.on_decision(&decision, client, sent, facts);
+    facts.outcome = decision.outcome;
+    if decision.server_url.is_some() {
+        facts.origin_duration = Some(sent.elapsed());
+        facts.server = shared.recorder.on_decision(&decision, &client);
+    }
     with_affinity(response, decision.headers)
 }
 

@@ -17,10 +17,10 @@ use hyper::body::Incoming;
 use limpet_config::static_config::INTERNAL_ENTRY_POINT;
 use serde::Serialize;
 
-use crate::data::entrypoint::Shared;
 use crate::data::proxy::ConnInfo;
 use crate::data::responses::{self, ProxyBody};
 use crate::data::snapshot::RuntimeSnapshot;
+use crate::ops::internal::View;
 use listing::Query;
 use views::Source;
 
@@ -28,7 +28,7 @@ const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// Answers one API request.
 pub async fn handle(
-    shared: &Shared,
+    shared: &View<'_>,
     conn: &ConnInfo,
     req: Request<Incoming>,
 ) -> Response<ProxyBody> {
@@ -55,7 +55,7 @@ pub async fn handle(
 
 /// Whether writes are allowed for a request on `conn`: `api.allowWrites` and the request
 /// came in on the API's own entrypoint (never through a user router on a public one).
-pub fn writes_allowed(shared: &Shared, conn: &ConnInfo) -> bool {
+pub fn writes_allowed(shared: &View<'_>, conn: &ConnInfo) -> bool {
     let allowed = shared
         .internals
         .api
@@ -65,7 +65,7 @@ pub fn writes_allowed(shared: &Shared, conn: &ConnInfo) -> bool {
 }
 
 /// The path after `{basePath}/api/`, if the request is for the API.
-fn api_path<'p>(shared: &Shared, path: &'p str) -> Option<&'p str> {
+fn api_path<'p>(shared: &View<'_>, path: &'p str) -> Option<&'p str> {
     let base = shared
         .internals
         .api
@@ -82,7 +82,7 @@ fn unescape(segment: &str) -> String {
 }
 
 struct Ctx<'a> {
-    shared: &'a Shared,
+    shared: &'a View<'a>,
     snapshot: &'a RuntimeSnapshot,
     query: &'a Query,
 }
@@ -100,10 +100,10 @@ impl Ctx<'_> {
         match segments {
             ["rawdata"] => json(&overview::rawdata(&self.source())),
             ["overview"] => json(&overview::overview(self.shared, &self.source())),
-            ["version"] => overview::version(&self.shared.internals),
+            ["version"] => overview::version(self.shared.internals),
             ["http", _, ""] | ["entrypoints", ""] => responses::not_found(),
-            ["entrypoints"] => self.list(overview::entry_points(&self.shared.internals)),
-            ["entrypoints", name] => overview::entry_point(&self.shared.internals, name)
+            ["entrypoints"] => self.list(overview::entry_points(self.shared.internals)),
+            ["entrypoints", name] => overview::entry_point(self.shared.internals, name)
                 .map_or_else(|| not_found("entry point", name), |ep| json(&ep)),
             ["http", "routers"] => self.list(listing::routers(self.query, self.source().routers())),
             ["http", "routers", name] => self.one("router", name, self.source().routers()),

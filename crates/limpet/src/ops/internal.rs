@@ -1,32 +1,20 @@
-//! The `internal` provider and the services limpet answers itself.
-//!
-//! As in Traefik, the static configuration turns into routers, services and middlewares of
-//! provider `internal` (`api@internal`, `dashboard@internal`, `ping@internal`,
-//! `prometheus@internal`, `noop@internal`, the dashboard's redirect and strip-prefix
-//! middlewares). They go through merge and validation like any other configuration, so the
-//! API lists them exactly as Traefik does and user routers may target them.
+//! The services limpet answers itself (`api@internal`, `dashboard@internal`, `ping@internal`,
+//! `prometheus@internal`, `noop@internal`): the operations surface's implementation of the
+//! data plane's `InternalServices`, and the [`View`] its handlers read from.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
-use limpet_config::dynamic::{Configuration, HttpConfiguration, Middleware, Router, Service};
 use limpet_config::model::InternalService;
-use limpet_config::static_config::{
-    self, EntryPoint, EntryPointSet, StaticConfig, INTERNAL_ENTRY_POINT,
-};
-use serde_json::json;
+use limpet_config::static_config::{self, EntryPoint, EntryPointSet, StaticConfig};
 
-use crate::data::entrypoint::Shared;
+use crate::data::observer::{InternalResponse, InternalServices};
 use crate::data::proxy::ConnInfo;
 use crate::data::responses::{self, ProxyBody};
-
-/// Priorities of the internal routers: above anything a user may configure.
-const PRIORITY_MAX: i64 = i64::MAX;
-const PRIORITY_API: i64 = i64::MAX - 1;
-const PRIORITY_DASHBOARD: i64 = i64::MAX - 2;
+use crate::ops::observe::Observer;
+use crate::state::Shared;
 
 /// Everything the internal services need besides the current snapshot.
 pub struct Internals {
@@ -100,116 +88,68 @@ fn provider_names(config: &StaticConfig) -> Vec<String> {
     names
 }
 
+/// The operations surface of one process: what it knows from the static configuration and
+/// the observer feeding metrics and the access log.
+pub struct Operations {
+    pub internals: Internals,
+    pub observer: Observer,
+}
+
+impl InternalServices for Operations {
+    fn serve<'a>(
+        &'a self,
+        shared: &'a Shared,
+        kind: InternalService,
+        conn: &'a ConnInfo,
+        req: Request<Incoming>,
+    ) -> InternalResponse<'a> {
+        Box::pin(serve(self.view(shared), kind, conn, req))
+    }
+}
+
+impl Operations {
+    /// The view the handlers read.
+    pub fn view<'a>(&'a self, shared: &'a Shared) -> View<'a> {
+        View {
+            shared,
+            internals: &self.internals,
+            observer: &self.observer,
+        }
+    }
+}
+
+/// The shared run-time state plus the operations surface's own parts; derefs to [`Shared`].
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    pub shared: &'a Shared,
+    pub internals: &'a Internals,
+    pub observer: &'a Observer,
+}
+
+impl std::ops::Deref for View<'_> {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        self.shared
+    }
+}
+
 /// Answers a request routed to an internal service.
-pub async fn serve(
-    shared: &Shared,
+async fn serve(
+    shared: View<'_>,
     kind: InternalService,
     conn: &ConnInfo,
     req: Request<Incoming>,
 ) -> Response<ProxyBody> {
-    let internals = &shared.internals;
+    let internals = shared.internals;
     match kind {
-        InternalService::Api => crate::ops::api::handle(shared, conn, req).await,
+        InternalService::Api => crate::ops::api::handle(&shared, conn, req).await,
         InternalService::Dashboard => crate::ops::dashboard::handle(internals, &req),
         InternalService::Ping => crate::ops::ping::handle(internals, &req),
         InternalService::Prometheus => match &shared.observer.metrics {
-            Some(metrics) => metrics.handle(shared),
+            Some(metrics) => metrics.handle(&shared),
             None => responses::not_found(),
         },
         InternalService::Noop => responses::plain(StatusCode::OK, Default::default()),
     }
-}
-
-/// The `internal` provider's dynamic configuration for `config`.
-pub fn configuration(config: &StaticConfig) -> Configuration {
-    let mut http = HttpConfiguration::default();
-    if let Some(api) = &config.api {
-        add_api(&mut http, api);
-    }
-    if let Some(ping) = &config.ping {
-        let ep = &ping.entry_point;
-        add_service(
-            &mut http,
-            "ping",
-            (!ping.manual_routing).then_some(ep),
-            "/ping",
-        );
-    }
-    if let Some(prometheus) = config.metrics.as_ref().and_then(|m| m.prometheus.as_ref()) {
-        let ep = (!prometheus.manual_routing).then_some(&prometheus.entry_point);
-        add_service(&mut http, "prometheus", ep, "/metrics");
-    }
-    http.services.insert("noop".to_owned(), Service::default());
-    Configuration {
-        http: Some(http),
-        ..Configuration::default()
-    }
-}
-
-/// `name@internal`, plus its router `PathPrefix(prefix)` on `entry_point` when routed.
-fn add_service(
-    http: &mut HttpConfiguration,
-    name: &str,
-    entry_point: Option<&String>,
-    prefix: &str,
-) {
-    http.services.insert(name.to_owned(), Service::default());
-    if let Some(ep) = entry_point {
-        let router = internal_router(ep, name, prefix, PRIORITY_MAX);
-        http.routers.insert(name.to_owned(), router);
-    }
-}
-
-fn add_api(http: &mut HttpConfiguration, api: &static_config::Api) {
-    http.services.insert("api".to_owned(), Service::default());
-    if api.dashboard {
-        http.services
-            .insert("dashboard".to_owned(), Service::default());
-    }
-    if !api.insecure {
-        return;
-    }
-    let router = internal_router(INTERNAL_ENTRY_POINT, "api", "/api", PRIORITY_API);
-    http.routers.insert("api".to_owned(), router);
-    if api.dashboard {
-        let mut router =
-            internal_router(INTERNAL_ENTRY_POINT, "dashboard", "/", PRIORITY_DASHBOARD);
-        router.middlewares = vec![
-            "dashboard_redirect@internal".to_owned(),
-            "dashboard_stripprefix@internal".to_owned(),
-        ];
-        http.routers.insert("dashboard".to_owned(), router);
-        http.middlewares.extend(dashboard_middlewares());
-    }
-}
-
-fn internal_router(entry_point: &str, service: &str, prefix: &str, priority: i64) -> Router {
-    Router {
-        entry_points: vec![entry_point.to_owned()],
-        service: format!("{service}@internal"),
-        rule: format!("PathPrefix(`{prefix}`)"),
-        rule_syntax: "default".to_owned(),
-        priority,
-        ..Router::default()
-    }
-}
-
-/// The dashboard's two middlewares, as Traefik declares them (the dashboard service itself
-/// performs the redirect and the prefix stripping).
-fn dashboard_middlewares() -> BTreeMap<String, Middleware> {
-    let redirect = json!({
-        "redirectRegex": {
-            "regex": r"^(http:\/\/(\[[\w:.]+\]|[\w\._-]+)(:\d+)?)\/$",
-            "replacement": "${1}/dashboard/",
-            "permanent": true,
-        }
-    });
-    let strip = json!({"stripPrefix": {"prefixes": ["/dashboard/", "/dashboard"]}});
-    [
-        ("dashboard_redirect", redirect),
-        ("dashboard_stripprefix", strip),
-    ]
-    .into_iter()
-    .filter_map(|(name, value)| Some((name.to_owned(), serde_json::from_value(value).ok()?)))
-    .collect()
 }

@@ -23,8 +23,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use crate::data::entrypoint::Shared;
 use crate::data::responses::{self, ProxyBody};
+use crate::ops::internal::View;
 use crate::ops::observe::Exchange;
 
 type Labels = [(&'static str, String); 4];
@@ -230,7 +230,7 @@ impl Metrics {
     }
 
     /// `GET /metrics`.
-    pub fn handle(&self, shared: &Shared) -> Response<ProxyBody> {
+    pub fn handle(&self, shared: &View<'_>) -> Response<ProxyBody> {
         let mut out = String::new();
         let state = state::collect(shared);
         let mut extra = Registry::default();

@@ -1,40 +1,27 @@
-//! What limpet records about each request: sticky decisions and pinned sessions (always, for
-//! the API and dashboard), Prometheus metrics and the access log (when configured).
+//! The operations surface's exchange sink: Prometheus metrics and the access log, when
+//! configured (sticky decisions and pinned sessions are the data plane's `record`).
 //!
 //! The hot path stays cheap: a request captures a small [`Exchange`] only when metrics or the
-//! access log are on; the response body is wrapped to count bytes and to finish the exchange
-//! when the body ends (Traefik's `DownstreamContentSize` and durations include the body);
-//! finishing bumps pre-resolved metric handles and hands the log entry to a writer thread
-//! without ever waiting for it.
+//! access log are on; the response body counts bytes and completes the exchange when it ends
+//! (Traefik's `DownstreamContentSize` and durations include the body); completing bumps
+//! pre-resolved metric handles and hands the log entry to a writer thread without ever
+//! waiting for it.
 
-mod body;
-mod index;
-mod pinned;
-
-use std::collections::VecDeque;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use arc_swap::ArcSwap;
 use http::header::{CONTENT_LENGTH, HOST, UPGRADE};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, Uri, Version};
+use hyper::body::Incoming;
 use limpet_config::static_config::StaticConfig;
 
+use crate::data::observer::{self, Completion, ExchangeSink, Facts};
 use crate::data::proxy::ConnInfo;
 use crate::data::responses::ProxyBody;
-use crate::data::service::{Decision, StickyOutcome};
-use crate::data::snapshot::RuntimeSnapshot;
 use crate::ops::accesslog::AccessLog;
 use crate::ops::metrics::Metrics;
-
-pub use body::ObservedBody;
-pub use index::{Index, ServerObs, ServiceStats};
-pub use pinned::PinnedEstimate;
-
-/// How many recent notable sticky decisions the API keeps.
-const RECENT_DECISIONS: usize = 50;
 
 /// One request as the access log and metrics see it.
 #[derive(Debug)]
@@ -62,125 +49,109 @@ pub struct Exchange {
     pub bytes: u64,
 }
 
-/// What routing decided for a request.
-#[derive(Debug, Default)]
-pub struct Facts {
-    pub router: Option<Arc<str>>,
-    /// The (innermost) service that answered, when one was chosen.
-    pub service: Option<Arc<str>>,
-    pub server: Option<Arc<ServerObs>>,
-    pub outcome: StickyOutcome,
-    /// Routed to an internal service (API, ping…): not observed unless `addInternals`.
-    pub internal: bool,
-    /// Time until the server's response headers, when the request was forwarded.
-    pub origin_duration: Option<Duration>,
-}
+/// Metrics and access log of the process (cheap to clone: one shared core).
+#[derive(Clone)]
+pub struct Observer(Arc<Core>);
 
-/// A notable sticky decision (anything but a plain hit), for the API and dashboard.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StickyEvent {
-    pub at: String,
-    pub service: String,
-    pub server: String,
-    pub outcome: &'static str,
-    pub client: IpAddr,
-}
-
-/// Everything that observes requests; one per process.
-pub struct Observer {
-    index: ArcSwap<Index>,
-    stores: index::Stores,
-    recent: Mutex<VecDeque<StickyEvent>>,
+/// What every recorded exchange reaches when it completes.
+pub struct Core {
     pub metrics: Option<Arc<Metrics>>,
     pub access_log: Option<AccessLog>,
     request_count: AtomicU64,
 }
 
+impl std::ops::Deref for Observer {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.0
+    }
+}
+
 impl Observer {
     /// From the static configuration: metrics and access log as configured.
     pub fn new(config: &StaticConfig) -> Observer {
-        Observer {
-            index: ArcSwap::from_pointee(Index::default()),
-            stores: index::Stores::default(),
-            recent: Mutex::new(VecDeque::with_capacity(RECENT_DECISIONS)),
+        Observer(Arc::new(Core {
             metrics: Metrics::from_config(config).map(Arc::new),
             access_log: config.access_log.as_ref().map(AccessLog::start),
             request_count: AtomicU64::new(0),
-        }
+        }))
     }
 
-    /// A new snapshot is about to be put in service: index its servers, count the reload.
-    pub fn on_reload(&self, snapshot: &RuntimeSnapshot) {
-        self.index.store(Arc::new(self.stores.index(snapshot)));
+    /// A new configuration is in service.
+    pub fn on_reload(&self) {
         if let Some(metrics) = &self.metrics {
             metrics.on_reload();
         }
     }
 
-    /// The current per-server index (API, metrics scrape).
-    pub fn index(&self) -> Arc<Index> {
-        self.index.load_full()
+    fn wants_headers(&self) -> bool {
+        self.access_log
+            .as_ref()
+            .is_some_and(AccessLog::wants_headers)
     }
+}
 
-    /// Records what the service layer decided: the server (for metrics and the log), the
-    /// sticky outcome, the pinned client, notable decisions.
-    pub fn on_decision(
+impl ExchangeSink for Observer {
+    fn start(
         &self,
-        decision: &Decision,
-        client: (IpAddr, Option<HeaderValue>),
-        sent: Instant,
-        facts: &mut Facts,
-    ) {
-        facts.outcome = decision.outcome;
-        let Some(url) = &decision.server_url else {
-            return;
-        };
-        facts.origin_duration = Some(sent.elapsed());
-        let Some(obs) = self.index.load().server(url) else {
-            return;
-        };
-        if decision.outcome != StickyOutcome::NotSticky {
-            obs.service.count(decision.outcome);
-            obs.pinned.see(&client);
-            if decision.outcome != StickyOutcome::Hit {
-                self.remember(&obs, decision.outcome, client.0);
-            }
-        }
-        facts.server = Some(obs);
-    }
-
-    fn remember(&self, obs: &ServerObs, outcome: StickyOutcome, client: IpAddr) {
-        let decision = StickyEvent {
-            at: crate::ops::accesslog::rfc3339_nanos(SystemTime::now()),
-            service: obs.service.name.to_string(),
-            server: obs.url.to_string(),
-            outcome: outcome.as_str(),
-            client,
-        };
-        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        if recent.len() == RECENT_DECISIONS {
-            recent.pop_front();
-        }
-        recent.push_back(decision);
-    }
-
-    /// Recent notable sticky decisions, newest first.
-    pub fn recent_decisions(&self) -> Vec<StickyEvent> {
-        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        recent.iter().rev().cloned().collect()
-    }
-
-    /// Captures the request, when anything will record it.
-    pub fn start<B>(&self, conn: &ConnInfo, req: &Request<B>) -> Option<Box<Exchange>> {
+        conn: &ConnInfo,
+        req: &Request<Incoming>,
+    ) -> Option<Box<dyn observer::Exchange>> {
         if self.metrics.is_none() && self.access_log.is_none() {
             return None;
         }
+        Some(Box::new(Recorded {
+            exchange: Exchange::capture(conn, req, self.wants_headers()),
+            core: self.0.clone(),
+        }))
+    }
+
+    fn connection(&self, entry_point: &str) -> Option<Box<dyn Send>> {
+        let metrics = self.metrics.as_ref()?;
+        Some(Box::new(metrics.connection(entry_point)))
+    }
+}
+
+/// An exchange in flight and the core that completes it.
+struct Recorded {
+    exchange: Exchange,
+    core: Arc<Core>,
+}
+
+impl observer::Exchange for Recorded {
+    fn respond(
+        mut self: Box<Self>,
+        response: &Response<ProxyBody>,
+        facts: Facts,
+    ) -> Option<Box<dyn Completion>> {
+        if !self.core.observes(&facts) {
+            return None;
+        }
         let keep_headers = self
+            .core
             .access_log
             .as_ref()
             .is_some_and(AccessLog::wants_headers);
-        Some(Box::new(Exchange {
+        self.exchange.status = response.status().as_u16();
+        self.exchange.response_headers = keep_headers.then(|| response.headers().clone());
+        self.exchange.facts = facts;
+        Some(self)
+    }
+}
+
+impl Completion for Recorded {
+    fn complete(self: Box<Self>, bytes: u64) {
+        let Recorded { mut exchange, core } = *self;
+        exchange.bytes = bytes;
+        exchange.duration = exchange.started.elapsed();
+        core.complete(Box::new(exchange));
+    }
+}
+
+impl Exchange {
+    fn capture(conn: &ConnInfo, req: &Request<Incoming>, keep_headers: bool) -> Exchange {
+        Exchange {
             start: SystemTime::now(),
             started: Instant::now(),
             method: req.method().clone(),
@@ -199,30 +170,11 @@ impl Observer {
             response_headers: None,
             duration: Duration::ZERO,
             bytes: 0,
-        }))
+        }
     }
+}
 
-    /// Attaches the exchange to the response; it completes when the body ends.
-    pub fn finish(
-        self: &Arc<Self>,
-        exchange: Option<Box<Exchange>>,
-        response: Response<ProxyBody>,
-        facts: Facts,
-    ) -> Response<ObservedBody> {
-        let Some(mut exchange) = exchange.filter(|_| self.observes(&facts)) else {
-            return response.map(ObservedBody::plain);
-        };
-        exchange.status = response.status().as_u16();
-        let keep_headers = self
-            .access_log
-            .as_ref()
-            .is_some_and(AccessLog::wants_headers);
-        exchange.response_headers = keep_headers.then(|| response.headers().clone());
-        exchange.facts = facts;
-        let observer = self.clone();
-        response.map(|body| ObservedBody::observed(body, exchange, observer))
-    }
-
+impl Core {
     fn observes(&self, facts: &Facts) -> bool {
         if !facts.internal {
             return true;
@@ -236,8 +188,7 @@ impl Observer {
     }
 
     /// The body ended (or was dropped): record metrics and hand the log entry over.
-    fn complete(&self, mut exchange: Box<Exchange>) {
-        exchange.duration = exchange.started.elapsed();
+    fn complete(&self, exchange: Box<Exchange>) {
         let internal = exchange.facts.internal;
         if let Some(metrics) = self
             .metrics

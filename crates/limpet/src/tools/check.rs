@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use limpet_config::decode::{decode_file, read_directory, DecodeError};
 use limpet_config::dynamic::Configuration;
-use limpet_config::lint::{self, Finding, LintContext, Severity};
+use limpet_config::lint::{self, Finding, LintContext};
 use limpet_config::static_config::{self, EntryPointSet, StaticConfig, StaticError};
 
 /// Output format.
@@ -182,26 +182,6 @@ fn entry_point_set(ctx: &LintContext, merged: &limpet_config::merge::Merged) -> 
         all,
         defaults: ctx.defaults.clone(),
     }
-}
-
-/// Lints a configuration being applied: each finding is logged once for this generation
-/// (ERROR/WARN/INFO with its code) and recorded in the model, so the API shows it.
-pub fn lint_and_log(
-    merged: &limpet_config::merge::Merged,
-    model: &mut limpet_config::model::Model,
-    ctx: &LintContext,
-    generation: u64,
-) {
-    let findings = lint::lint(merged, model, ctx);
-    for finding in &findings {
-        let (code, element, message) = (finding.code, &finding.element, &finding.message);
-        match finding.severity {
-            Severity::Error => tracing::error!(generation, code, element = %element, "{message}"),
-            Severity::Warning => tracing::warn!(generation, code, element = %element, "{message}"),
-            Severity::Info => tracing::info!(generation, code, element = %element, "{message}"),
-        }
-    }
-    lint::record(&mut model.diagnostics, &findings);
 }
 
 /// The report in `format`.

@@ -16,12 +16,12 @@ use limpet_config::model::{LoadBalancerModel, ServiceKind};
 use serde::{Deserialize, Serialize};
 
 use super::{empty, error, json};
-use crate::data::entrypoint::Shared;
 use crate::data::proxy::ConnInfo;
 use crate::data::responses::{self, ProxyBody};
 use crate::data::service::ServerState;
 use crate::data::snapshot::RuntimeSnapshot;
 use crate::ops::accesslog::rfc3339_nanos;
+use crate::ops::internal::View;
 
 mod findings;
 
@@ -64,8 +64,8 @@ fn as_map<S: serde::Serializer>(outcomes: &[(&'static str, u64)], s: S) -> Resul
 }
 
 /// Every load balancer of `snapshot`, by name.
-pub fn server_states(shared: &Shared, snapshot: &RuntimeSnapshot) -> Vec<ServiceStateView> {
-    let index = shared.observer.index();
+pub fn server_states(shared: &View<'_>, snapshot: &RuntimeSnapshot) -> Vec<ServiceStateView> {
+    let index = shared.recorder.index();
     snapshot
         .model
         .services
@@ -132,7 +132,7 @@ fn server_view(
 }
 
 /// `GET /api/limpet/…`.
-pub fn get(shared: &Shared, snapshot: &RuntimeSnapshot, path: &[&str]) -> Response<ProxyBody> {
+pub fn get(shared: &View<'_>, snapshot: &RuntimeSnapshot, path: &[&str]) -> Response<ProxyBody> {
     match path {
         ["services"] => json(&server_states(shared, snapshot)),
         ["services", name] => match server_states(shared, snapshot)
@@ -142,7 +142,7 @@ pub fn get(shared: &Shared, snapshot: &RuntimeSnapshot, path: &[&str]) -> Respon
             Some(view) => json(&view),
             None => error(StatusCode::NOT_FOUND, &format!("service not found: {name}")),
         },
-        ["decisions"] => json(&shared.observer.recent_decisions()),
+        ["decisions"] => json(&decision_views(shared)),
         ["findings"] => json(&findings(&snapshot.model)),
         _ => responses::not_found(),
     }
@@ -158,7 +158,7 @@ struct DrainRequest {
 
 /// `PUT`: only the drain endpoint, only with `api.allowWrites` on the API's entrypoint.
 pub async fn write(
-    shared: &Shared,
+    shared: &View<'_>,
     conn: &ConnInfo,
     path: &[&str],
     req: Request<Incoming>,
@@ -185,7 +185,7 @@ pub async fn write(
 
 /// Turns the runtime drain of one server on or off (the configuration's `draining` stays).
 fn set_draining(
-    shared: &Shared,
+    shared: &View<'_>,
     snapshot: &RuntimeSnapshot,
     service: &str,
     request: &DrainRequest,
@@ -216,4 +216,29 @@ fn load_balancer<'s>(
         ServiceKind::LoadBalancer(lb) => Some(lb),
         _ => None,
     }
+}
+
+/// A notable sticky decision as `/api/limpet/decisions` shows it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DecisionView {
+    at: String,
+    service: String,
+    server: String,
+    outcome: &'static str,
+    client: std::net::IpAddr,
+}
+
+fn decision_views(shared: &View<'_>) -> Vec<DecisionView> {
+    let recent = shared.recorder.recent_decisions();
+    recent
+        .into_iter()
+        .map(|event| DecisionView {
+            at: rfc3339_nanos(event.at),
+            service: event.service.to_string(),
+            server: event.server.to_string(),
+            outcome: event.outcome.as_str(),
+            client: event.client,
+        })
+        .collect()
 }

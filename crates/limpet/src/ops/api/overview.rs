@@ -9,9 +9,9 @@ use limpet_config::static_config::EntryPoint;
 use serde::Serialize;
 
 use super::views::{MiddlewareInfo, RouterInfo, ServiceInfo, Source};
-use crate::data::entrypoint::Shared;
 use crate::data::responses::{self, ProxyBody};
 use crate::ops::internal::Internals;
+use crate::ops::internal::View;
 
 /// `/api/rawdata`: every element by name, without the representation's extra fields.
 #[derive(Serialize)]
@@ -112,7 +112,7 @@ pub struct Overview {
     providers: Vec<String>,
 }
 
-pub fn overview(shared: &Shared, source: &Source<'_>) -> Overview {
+pub fn overview(shared: &View<'_>, source: &Source<'_>) -> Overview {
     let internals = &shared.internals;
     let empty = Counts::default();
     Overview {

@@ -10,8 +10,8 @@ use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::MetricType;
 
-use crate::data::entrypoint::Shared;
 use crate::ops::api::extras::{server_states, ServerStateView};
+use crate::ops::internal::View;
 
 /// Values of one scrape.
 #[derive(Debug, Default)]
@@ -24,7 +24,7 @@ pub struct StateMetrics {
 }
 
 /// Reads the state metrics now.
-pub fn collect(shared: &Shared) -> StateMetrics {
+pub fn collect(shared: &View<'_>) -> StateMetrics {
     let snapshot = shared.snapshot.load_full();
     let mut state = StateMetrics {
         dropped: shared.observer.access_log.as_ref().map(|log| log.dropped()),
@@ -74,7 +74,7 @@ fn add_server(
 
 /// Traefik exposes `server_up` only for services with an active health check.
 fn lb_has_health_check(
-    shared: &Shared,
+    shared: &View<'_>,
     name: &str,
     _lb: &limpet_config::model::LoadBalancerModel,
 ) -> bool {

@@ -1,17 +1,16 @@
 //! The response body as sent to the client: passed through untouched, or counted and, when
-//! it ends (or the client goes away), the exchange is completed.
+//! it ends (or the client goes away), the recorded exchange is completed.
 
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 
-use super::{Exchange, Observer};
+use super::Completion;
+use crate::data::responses::ProxyBody;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
-use crate::data::responses::ProxyBody;
 
 /// Body of every response limpet sends to a client.
 pub struct ObservedBody {
@@ -19,10 +18,10 @@ pub struct ObservedBody {
     watch: Option<Watch>,
 }
 
-/// The exchange being counted and who completes it.
+/// The exchange being counted.
 struct Watch {
-    exchange: Box<Exchange>,
-    observer: Arc<Observer>,
+    completion: Box<dyn Completion>,
+    bytes: u64,
 }
 
 impl ObservedBody {
@@ -31,20 +30,19 @@ impl ObservedBody {
         ObservedBody { inner, watch: None }
     }
 
-    pub(super) fn observed(
-        inner: ProxyBody,
-        exchange: Box<Exchange>,
-        observer: Arc<Observer>,
-    ) -> ObservedBody {
+    pub(super) fn observed(inner: ProxyBody, completion: Box<dyn Completion>) -> ObservedBody {
         ObservedBody {
             inner,
-            watch: Some(Watch { exchange, observer }),
+            watch: Some(Watch {
+                completion,
+                bytes: 0,
+            }),
         }
     }
 
     fn complete(&mut self) {
         if let Some(watch) = self.watch.take() {
-            watch.observer.complete(watch.exchange);
+            watch.completion.complete(watch.bytes);
         }
     }
 }
@@ -62,7 +60,7 @@ impl Body for ObservedBody {
             Poll::Ready(Some(Ok(frame))) => {
                 let len = frame.data_ref().map_or(0, |data| data.len() as u64);
                 if let Some(watch) = self.watch.as_mut() {
-                    watch.exchange.bytes += len;
+                    watch.bytes += len;
                 }
             }
             Poll::Ready(None) | Poll::Ready(Some(Err(_))) => self.complete(),
