@@ -3,6 +3,8 @@
 //! them: tools → control → ops → data (with `state`, the shared run-time state, part of the
 //! data plane).
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
