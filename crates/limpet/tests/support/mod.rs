@@ -120,11 +120,21 @@ impl Reply {
             .map(|c| c.split(';').next().unwrap().to_owned())
     }
 
+    /// The origin's `X-Served-By`, empty when absent (a 502 or 503 has none).
     pub fn served_by(&self) -> String {
         self.headers
             .get("x-served-by")
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default()
+    }
+
+    /// The origin that answered a 200: fails on any other status or a missing name, so two
+    /// failed answers never compare as "the same server".
+    pub fn server(&self) -> String {
+        assert_eq!(self.status, StatusCode::OK, "{self:?}");
+        let name = self.served_by();
+        assert!(!name.is_empty(), "no X-Served-By: {self:?}");
+        name
     }
 }
 
