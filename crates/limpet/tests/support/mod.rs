@@ -13,6 +13,7 @@ use hyper_util::rt::TokioExecutor;
 use limpet::control::app::{self, RunningApp};
 use tokio::net::TcpListener;
 
+pub mod logs;
 pub mod model;
 
 /// A whoami origin named `name` on 127.0.0.1:port 0.
