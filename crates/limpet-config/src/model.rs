@@ -138,6 +138,15 @@ pub struct PassiveHealthCheckModel {
     pub max_failed_attempts: u32,
 }
 
+/// Largest `weight` of a server or weighted child (limpet's bound; Traefik has none). Weights
+/// only count relative to each other; the bound keeps every sum and product of weights far
+/// from overflowing.
+pub const MAX_WEIGHT: i64 = 1_000_000;
+
+/// Largest `passiveHealthCheck.maxFailedAttempts` (limpet's bound): the failures inside the
+/// window are remembered one by one.
+pub const MAX_FAILED_ATTEMPTS: i64 = 10_000;
+
 /// One backend server of a load balancer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerModel {
@@ -145,7 +154,7 @@ pub struct ServerModel {
     pub url: String,
     /// Parsed form of `url`: scheme `http` or `https`, authority with host and optional port.
     pub uri: http::Uri,
-    /// Configured weight (default 1).
+    /// Configured weight (default 1), at most [`MAX_WEIGHT`]; ≤ 0 takes no new sessions.
     pub weight: i64,
     /// Keep the URL's path as a prefix of the forwarded path.
     pub preserve_path: bool,
@@ -276,6 +285,7 @@ pub struct WeightedChild {
     pub written_name: String,
     /// The qualified child service name.
     pub service: String,
+    /// At most [`MAX_WEIGHT`]; ≤ 0 is unreachable.
     pub weight: i64,
 }
 

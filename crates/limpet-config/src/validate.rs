@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostics, ElementKind, Status};
 use crate::merge::Merged;
-use crate::model::{Model, ServiceModel};
+use crate::model::{Model, ServiceModel, MAX_WEIGHT};
 use crate::static_config::EntryPointSet;
 
 /// Validates a merged configuration against the entrypoints that exist.
@@ -62,6 +62,17 @@ pub fn summary(model: &Model) -> Summary {
         disabled: all().filter(|s| s.status == Status::Disabled).count(),
         warnings: all().filter(|s| s.status == Status::Warning).count(),
     }
+}
+
+/// `weight` if it is at most [`MAX_WEIGHT`] (negative weights are Traefik's "left out").
+fn bounded_weight(weight: i64) -> Result<i64, String> {
+    if weight <= MAX_WEIGHT {
+        return Ok(weight);
+    }
+    Err(format!(
+        "weight {weight} is above the maximum {MAX_WEIGHT}; weights only count relative to \
+         each other, so divide them all by a common factor"
+    ))
 }
 
 /// The outcome of building one service: its model or its errors joined (Traefik reports a

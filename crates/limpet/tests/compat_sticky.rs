@@ -39,7 +39,7 @@ async fn first_request_is_pinned_then_fifty_stay_without_set_cookie() {
         let next = client
             .get(&limpet.url("/"), "svc-sticky.local", Some(&pair))
             .await;
-        assert_eq!(next.served_by(), first.served_by());
+        assert_eq!(next.server(), first.server());
         assert!(
             next.set_cookies().is_empty(),
             "a valid pin gets no Set-Cookie"

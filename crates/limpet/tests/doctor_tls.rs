@@ -14,7 +14,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use limpet::tools::doctor::{diagnose, DoctorOptions, Verdict};
+use limpet::tools::doctor::{diagnose, DoctorError, DoctorOptions, Verdict};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -124,12 +124,16 @@ async fn a_healthy_https_sticky_site_passes() {
 #[tokio::test]
 async fn an_untrusted_certificate_is_an_error_not_a_verdict() {
     let (addr, _ca) = https_site(sticky).await;
-    let error = diagnose(&options(addr, None))
-        .await
-        .err()
-        .unwrap()
-        .to_string();
-    assert!(error.contains(&addr.to_string()), "{error}");
+    let error = diagnose(&options(addr, None)).await.err().unwrap();
+    let DoctorError::Connect(url, reason) = &error else {
+        panic!("not a connection error: {error:?}");
+    };
+    assert_eq!(url, &format!("https://{addr}/"));
+    // The self-signed certificate is refused by verification, not by anything else.
+    assert!(
+        reason.contains("invalid peer certificate") && reason.contains("UnknownIssuer"),
+        "{reason}"
+    );
 }
 
 static PLAIN_PORT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);

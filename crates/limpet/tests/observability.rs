@@ -200,6 +200,26 @@ async fn json_fields_headers_and_filters() {
     assert!(unavailable.get("ServiceURL").is_none());
 }
 
+/// The `/metrics` exposition, polled (at most 2 s) until `ready` holds for it.
+async fn metrics_once(limpet: &Observed, ready: impl Fn(&str) -> bool) -> String {
+    let client = HttpClient::default();
+    let start = std::time::Instant::now();
+    loop {
+        let reply = client
+            .get(&limpet.api_url("/metrics"), "localhost", None)
+            .await;
+        if ready(&reply.body) {
+            return reply.body;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "metrics never ready:\n{}",
+            reply.body
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// The value of the sample `name{labels}` in an exposition.
 fn sample(text: &str, name_and_labels: &str) -> Option<f64> {
     text.lines()
@@ -222,11 +242,14 @@ async fn metrics_after_known_requests() {
     client
         .get(&limpet.web_url("/"), "nothing.local", None)
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let reply = client
-        .get(&limpet.api_url("/metrics"), "localhost", None)
-        .await;
-    let text = reply.body;
+    // A request is counted once its body has been sent: wait for all six.
+    let counted = |code: &str| {
+        format!("traefik_entrypoint_requests_total{{code=\"{code}\",entrypoint=\"web\",method=\"GET\",protocol=\"http\"}}")
+    };
+    let text = metrics_once(&limpet, |text| {
+        sample(text, &counted("200")) == Some(5.0) && sample(text, &counted("404")) == Some(1.0)
+    })
+    .await;
     let expect = [
         ("traefik_entrypoint_requests_total{code=\"200\",entrypoint=\"web\",method=\"GET\",protocol=\"http\"}", 5.0),
         ("traefik_entrypoint_requests_total{code=\"404\",entrypoint=\"web\",method=\"GET\",protocol=\"http\"}", 1.0),
@@ -285,8 +308,14 @@ async fn ping_ok_then_terminating_status() {
         "ping lives on its entrypoint only"
     );
     let stopping = tokio::spawn(limpet.app.stop());
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let reply = client.get(&ping, "localhost", None).await;
-    assert_eq!(reply.status.as_u16(), 204);
+    // Within the 2 s requestAcceptGraceTimeout, ping turns to the terminating status.
+    let start = std::time::Instant::now();
+    while client.get(&ping, "localhost", None).await.status != 204 {
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "ping never said 204"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     stopping.await.unwrap();
 }

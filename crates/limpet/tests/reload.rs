@@ -26,7 +26,7 @@ fn config(routers: &[String], backend: &str) -> String {
 async fn added_router_answers_within_a_second_and_no_request_fails() {
     let backend = origin("o").await.to_string();
     let first = config(&[one_router("a", "a.local", "app", &backend)], &backend);
-    let mut limpet = Limpet::start(&first).await;
+    let limpet = Limpet::start(&first).await;
     let (stop, failures, sent) = (
         Arc::new(AtomicBool::new(false)),
         Arc::new(AtomicUsize::new(0)),
@@ -45,7 +45,7 @@ async fn added_router_answers_within_a_second_and_no_request_fails() {
             }
         }
     });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    until_more_than(&sent, 10).await;
     let both = config(
         &[
             one_router("a", "a.local", "app", &backend),
@@ -63,32 +63,76 @@ async fn added_router_answers_within_a_second_and_no_request_fails() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    until_more_than(&sent, sent.load(Ordering::Relaxed) + 10).await;
     stop.store(true, Ordering::Relaxed);
     load.await.unwrap();
-    assert!(sent.load(Ordering::Relaxed) > 10);
     assert_eq!(failures.load(Ordering::Relaxed), 0);
-    limpet.app.wait_for_generation(2).await;
+    assert!(limpet.app.generation() >= 2);
+}
+
+/// Waits (at most 5 s) until the load loop has sent more than `n` requests.
+async fn until_more_than(sent: &AtomicUsize, n: usize) {
+    let start = Instant::now();
+    while sent.load(Ordering::Relaxed) <= n {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "load loop stalled"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 #[tokio::test]
 async fn yaml_syntax_error_keeps_the_previous_configuration() {
+    support::logs::capture();
     let backend = origin("o").await.to_string();
-    let limpet = Limpet::start(&config(
-        &[one_router("a", "a.local", "app", &backend)],
+    let a_only = config(&[one_router("a", "a.local", "app", &backend)], &backend);
+    let mut limpet = Limpet::start(&a_only).await;
+    let client = HttpClient::default();
+    // The watch works: a change is applied (generation 2) before the file is broken.
+    let both = config(
+        &[
+            one_router("a", "a.local", "app", &backend),
+            one_router("b", "b.local", "app", &backend),
+        ],
         &backend,
-    ))
-    .await;
+    );
+    limpet.rewrite(&both).await;
+    assert_eq!(
+        client.get(&limpet.url("/"), "b.local", None).await.status,
+        200
+    );
+
+    let before = limpet.app.generation();
     std::fs::write(&limpet.dynamic, "http:\n  routers: [unclosed\n").unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let reply = HttpClient::default()
-        .get(&limpet.url("/"), "a.local", None)
-        .await;
-    assert_eq!(reply.status, 200);
+    let path = limpet.dynamic.display().to_string();
+    let line = support::logs::wait_for_line(
+        &[&path, "keeping its previous configuration"],
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(
+        line.contains(&format!("{path}: line ")),
+        "the error names the file and line: {line}"
+    );
+    for host in ["a.local", "b.local"] {
+        let reply = client.get(&limpet.url("/"), host, None).await;
+        assert_eq!(
+            reply.server(),
+            "o",
+            "{host} still served after the bad write"
+        );
+    }
     assert_eq!(
         limpet.app.generation(),
-        1,
-        "a broken file does not produce a generation"
+        before,
+        "the rejected file produced no generation"
+    );
+
+    limpet.rewrite(&a_only).await;
+    assert_eq!(
+        client.get(&limpet.url("/"), "b.local", None).await.status,
+        404
     );
 }
 

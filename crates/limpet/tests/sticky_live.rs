@@ -211,7 +211,7 @@ async fn signed_tokens_pin_hide_addresses_and_reject_tampering() {
     );
     for _ in 0..10 {
         let hit = client.get(&limpet.url("/"), "s.local", Some(&pair)).await;
-        assert_eq!(hit.served_by(), first.served_by());
+        assert_eq!(hit.server(), first.server());
         assert!(
             hit.set_cookies().is_empty(),
             "no Set-Cookie on a hit within refreshInterval"
@@ -284,11 +284,7 @@ async fn a_rotated_out_key_is_honoured_and_resigned_with_the_new_key() {
         .rewrite(&service(&signed(&rotated), &[url(a), url(b)]))
         .await;
     let reply = client.get(&limpet.url("/"), "s.local", Some(&pair)).await;
-    assert_eq!(
-        reply.served_by(),
-        first.served_by(),
-        "same server after rotation"
-    );
+    assert_eq!(reply.server(), first.server(), "same server after rotation");
     assert!(
         reply.cookie_pair().unwrap().starts_with("sid=l1.new."),
         "re-signed with the new key"
@@ -314,7 +310,7 @@ async fn the_header_carrier_works_without_any_cookie() {
             .body(Full::new(Bytes::new()))
             .unwrap();
         let reply = client.send(req).await;
-        assert_eq!(reply.served_by(), first.served_by());
+        assert_eq!(reply.server(), first.server());
         assert!(
             reply.headers.get("x-affinity").is_none(),
             "nothing to send back on a hit"
@@ -371,7 +367,11 @@ async fn p2c_sends_new_sessions_away_from_a_server_holding_slow_requests() {
                 .await
         }));
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let slow_url = format!("http://{slow}");
+    eventually(Duration::from_secs(2), async || {
+        in_flight(&limpet, &slow_url) == 4
+    })
+    .await;
     let client = HttpClient::default();
     let landed = AtomicUsize::new(0);
     for _ in 0..100 {
@@ -394,6 +394,16 @@ async fn p2c_sends_new_sessions_away_from_a_server_holding_slow_requests() {
     }
 }
 
+/// Requests limpet has sent to `server` of `app@file` and not yet seen answered.
+fn in_flight(limpet: &Limpet, server: &str) -> usize {
+    let snapshot = limpet.app.shared.snapshot.load();
+    let lb = support::model::load_balancer(&snapshot, "app");
+    lb.servers()
+        .iter()
+        .find(|s| &*s.url == server)
+        .map_or(0, |s| s.state.in_flight())
+}
+
 #[tokio::test]
 async fn two_instances_move_stale_sessions_identically() {
     let origins = [origin("a").await, origin("b").await, origin("c").await];
@@ -413,40 +423,48 @@ async fn two_instances_move_stale_sessions_identically() {
     let server_ref = limpet::data::service::token::server_ref(
         &limpet::data::service::sticky::cookie_value(&format!("http://{dead}")),
     );
-    for instance in [&one, &two] {
-        // The first request to the dead server fails and marks it down (passive check).
-        let token = limpet::data::service::token::Token {
-            session: u128::MAX,
-            server_ref,
-            issued_at: now,
-            last_seen: now,
-        };
-        client
-            .get(
-                &instance.url("/"),
-                "s.local",
-                Some(&format!("sid={}", signer.sign(&token))),
-            )
-            .await;
-    }
-    for session in 0..1000u128 {
+    let pinned_to_dead = |session: u128| {
         let token = limpet::data::service::token::Token {
             session,
             server_ref,
             issued_at: now,
             last_seen: now,
         };
-        let cookie = format!("sid={}", signer.sign(&token));
-        let on_one = client
-            .get(&one.url("/"), "s.local", Some(&cookie))
-            .await
-            .served_by();
-        let on_two = client
-            .get(&two.url("/"), "s.local", Some(&cookie))
-            .await
-            .served_by();
-        assert_eq!(on_one, on_two, "session {session}");
+        format!("sid={}", signer.sign(&token))
+    };
+    for instance in [&one, &two] {
+        // The first request to the dead server fails and marks it down (passive check).
+        let first = client
+            .get(
+                &instance.url("/"),
+                "s.local",
+                Some(&pinned_to_dead(u128::MAX)),
+            )
+            .await;
+        assert_eq!(first.status, 502, "the dead server costs one 502");
     }
+    let mut moved_to = std::collections::BTreeMap::<String, usize>::new();
+    for session in 0..1000u128 {
+        let cookie = pinned_to_dead(session);
+        let on_one = client.get(&one.url("/"), "s.local", Some(&cookie)).await;
+        let on_two = client.get(&two.url("/"), "s.local", Some(&cookie)).await;
+        for reply in [&on_one, &on_two] {
+            assert_eq!(
+                reply.set_cookies().len(),
+                1,
+                "session {session} is re-pinned"
+            );
+        }
+        assert_eq!(on_one.server(), on_two.server(), "session {session}");
+        *moved_to.entry(on_one.server()).or_default() += 1;
+    }
+    // Rendezvous hashing spreads the dead server's sessions over the three live ones.
+    assert_eq!(
+        moved_to.keys().collect::<Vec<_>>(),
+        ["a", "b", "c"],
+        "{moved_to:?}"
+    );
+    assert!(moved_to.values().all(|&n| n > 250), "{moved_to:?}");
 }
 
 /// An origin that counts the requests it receives.
@@ -577,7 +595,7 @@ async fn a_session_started_on_one_instance_is_honoured_by_another() {
             let first = client.get(&one.url("/"), "s.local", None).await;
             let pair = first.cookie_pair().unwrap();
             let elsewhere = client.get(&two.url("/"), "s.local", Some(&pair)).await;
-            assert_eq!(elsewhere.served_by(), first.served_by(), "{pair}");
+            assert_eq!(elsewhere.server(), first.server(), "{pair}");
             assert!(
                 elsewhere.set_cookies().is_empty(),
                 "a hit on the other instance: {pair}"

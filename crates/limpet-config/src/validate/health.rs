@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::duration::GoDuration;
 use crate::dynamic::{PassiveHealthCheck, ServerHealthCheck};
-use crate::model::{HealthCheckModel, PassiveHealthCheckModel};
+use crate::model::{HealthCheckModel, PassiveHealthCheckModel, MAX_FAILED_ATTEMPTS};
 
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(30);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -64,12 +64,40 @@ fn model(
     }
 }
 
-/// The passive health check model with defaults (window 10s, one failure).
-pub(super) fn passive(check: &PassiveHealthCheck) -> PassiveHealthCheckModel {
-    PassiveHealthCheckModel {
-        failure_window: positive_or(check.failure_window, DEFAULT_FAILURE_WINDOW),
-        max_failed_attempts: u32::try_from(check.max_failed_attempts).unwrap_or(0).max(1),
+/// Traefik logs an error and uses the default for an interval or timeout ≤ 0: the same,
+/// as warnings on the service.
+pub(super) fn replaced_by_defaults(check: &ServerHealthCheck) -> Vec<String> {
+    let interval = positive_or(check.interval, DEFAULT_INTERVAL);
+    [
+        ("interval", check.interval, DEFAULT_INTERVAL),
+        ("unhealthyInterval", check.unhealthy_interval, interval),
+        ("timeout", check.timeout, DEFAULT_TIMEOUT),
+    ]
+    .into_iter()
+    .filter_map(|(key, value, default)| {
+        let value = value.filter(|d| d.nanos() <= 0)?;
+        Some(format!(
+            "healthCheck.{key} {value} is not positive: {} is used instead",
+            GoDuration(i64::try_from(default.as_nanos()).unwrap_or(i64::MAX))
+        ))
+    })
+    .collect()
+}
+
+/// The passive health check model with defaults (window 10s, one failure), or why its
+/// `maxFailedAttempts` cannot be used.
+pub(super) fn passive(check: &PassiveHealthCheck) -> Result<PassiveHealthCheckModel, String> {
+    let attempts = check.max_failed_attempts;
+    if attempts > MAX_FAILED_ATTEMPTS {
+        return Err(format!(
+            "passiveHealthCheck.maxFailedAttempts {attempts} is above the maximum \
+             {MAX_FAILED_ATTEMPTS}; use a shorter failureWindow with fewer attempts"
+        ));
     }
+    Ok(PassiveHealthCheckModel {
+        failure_window: positive_or(check.failure_window, DEFAULT_FAILURE_WINDOW),
+        max_failed_attempts: u32::try_from(attempts).unwrap_or(0).max(1),
+    })
 }
 
 /// Traefik replaces an interval or timeout ≤ 0 by its default.

@@ -30,6 +30,11 @@ pub(super) fn build(
     let sticky = super::cookie::sticky_model(service, config.sticky.as_ref())
         .map_err(|e| errors.push(e))
         .ok();
+    let passive_health_check = config.passive_health_check.as_ref().and_then(|check| {
+        super::health::passive(check)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
     match (strategy, sticky) {
         (Some(strategy), Some(sticky)) if errors.is_empty() => Ok(LoadBalancerModel {
             servers,
@@ -38,10 +43,7 @@ pub(super) fn build(
             sticky,
             flush_interval: flush_interval(config),
             health_check,
-            passive_health_check: config
-                .passive_health_check
-                .as_ref()
-                .map(super::health::passive),
+            passive_health_check,
             drain_idle: super::health::positive_or(config.drain_idle, DEFAULT_DRAIN_IDLE),
             drain_timeout: config
                 .drain_timeout
@@ -77,10 +79,12 @@ fn flush_interval(config: &LoadBalancer) -> FlushInterval {
 fn server(config: &Server) -> Result<ServerModel, String> {
     let uri = parse_server_url(&config.url)
         .map_err(|reason| format!("error parsing server URL {}: {reason}", config.url))?;
+    let weight = super::bounded_weight(config.weight.unwrap_or(1))
+        .map_err(|reason| format!("server {:?}: {reason}", config.url))?;
     Ok(ServerModel {
         url: config.url.clone(),
         uri,
-        weight: config.weight.unwrap_or(1),
+        weight,
         preserve_path: config.preserve_path,
         id: config.id.clone().filter(|id| !id.is_empty()),
         draining: config.draining,

@@ -106,6 +106,10 @@ impl Validator<'_> {
     ) -> Result<ServiceKind, Vec<String>> {
         if let Some(lb) = &config.load_balancer {
             self.warn_unsupported_transport(name, &lb.servers_transport);
+            if let Some(check) = &lb.health_check {
+                let replaced = super::health::replaced_by_defaults(check);
+                self.report(ElementKind::Service, name, &replaced, false);
+            }
             return super::load_balancer::build(name, lb).map(ServiceKind::LoadBalancer);
         }
         if let Some(weighted) = &config.weighted {
@@ -139,14 +143,17 @@ impl Validator<'_> {
         let mut children = Vec::with_capacity(config.services.len());
         let mut errors = Vec::new();
         for child in &config.services {
+            let weight = super::bounded_weight(child.weight.unwrap_or(1))
+                .map_err(|reason| errors.push(format!("service {:?}: {reason}", child.name)));
             let qualified = qualify(&child.name, provider);
-            match self.service(&qualified, stack) {
-                Ok(_) => children.push(WeightedChild {
+            match (self.service(&qualified, stack), weight) {
+                (Ok(_), Ok(weight)) => children.push(WeightedChild {
                     written_name: child.name.clone(),
                     service: qualified,
-                    weight: child.weight.unwrap_or(1),
+                    weight,
                 }),
-                Err(error) => {
+                (Ok(_), Err(())) => {}
+                (Err(error), _) => {
                     errors.push(format!("building HTTP service {:?}: {error}", child.name))
                 }
             }

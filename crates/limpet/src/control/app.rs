@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
-use limpet_config::static_config::{self, StaticConfig};
+use limpet_config::static_config::{self, LifeCycle, StaticConfig};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -46,6 +46,8 @@ pub struct RunningApp {
     addresses: Vec<(String, SocketAddr)>,
     shutdown: watch::Sender<bool>,
     generation: watch::Receiver<u64>,
+    /// The accept loops: each ends once its open connections closed or its grace is over.
+    entry_points: Vec<JoinHandle<()>>,
     tasks: Vec<JoinHandle<()>>,
     pub shared: Arc<Shared>,
     operations: Arc<Operations>,
@@ -75,14 +77,17 @@ impl RunningApp {
         *self.generation.borrow()
     }
 
-    /// Stops accepting, lets open requests finish (bounded), stops providers. During the
-    /// entrypoints' `requestAcceptGraceTimeout`, requests are still served and `/ping`
-    /// answers `terminatingStatusCode`.
+    /// Stops accepting, lets open requests finish (each entrypoint's `graceTimeOut` at
+    /// most), stops providers. During the entrypoints' `requestAcceptGraceTimeout`, requests
+    /// are still served and `/ping` answers `terminatingStatusCode`.
     pub async fn stop(self) {
         let internals = &self.operations.internals;
         internals.start_terminating();
         tokio::time::sleep(internals.accept_grace()).await;
         let _ = self.shutdown.send(true);
+        for entry_point in self.entry_points {
+            let _ = entry_point.await;
+        }
         for task in self.tasks {
             task.abort();
         }
@@ -135,7 +140,8 @@ pub async fn start(
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (generation_tx, generation) = watch::channel(0);
-    let (addresses, mut tasks) = serve_entry_points(config, listeners, &shared, &shutdown_rx)?;
+    let (addresses, entry_points) = serve_entry_points(config, listeners, &shared, &shutdown_rx)?;
+    let mut tasks = Vec::new();
     let (updates, receiver) = mpsc::channel(64);
     tasks.extend(
         providers
@@ -157,6 +163,7 @@ pub async fn start(
         addresses,
         shutdown,
         generation,
+        entry_points,
         tasks,
         shared,
         operations,
@@ -180,6 +187,7 @@ fn serve_entry_points(
             .map_err(|source| bind_error(&name, source))?;
         addresses.push((name.clone(), address));
         let trust = forwarded_trust(config, &name);
+        let grace = grace_time_out(config, &name);
         let sanitize_path = config
             .entry_points
             .get(&name)
@@ -195,7 +203,7 @@ fn serve_entry_points(
             ep,
             shared.clone(),
             shutdown.clone(),
-            GRACE,
+            grace,
         )));
     }
     Ok((addresses, tasks))
@@ -220,8 +228,15 @@ fn forwarded_trust(config: &StaticConfig, name: &str) -> ForwardedTrust {
 /// How often draining servers are checked for completion.
 const DRAIN_SWEEP: Duration = Duration::from_secs(1);
 
-/// How long open connections may take to finish on shutdown (Traefik's `graceTimeOut`).
-const GRACE: Duration = Duration::from_secs(10);
+/// How long open connections of entrypoint `name` may take to finish on shutdown:
+/// `transport.lifeCycle.graceTimeOut` (default 10s; 0 or less closes them at once).
+fn grace_time_out(config: &StaticConfig, name: &str) -> Duration {
+    static_config::effective_entry_points(config)
+        .get(name)
+        .map_or_else(LifeCycle::default, |ep| ep.transport.life_cycle.clone())
+        .grace_time_out
+        .to_std()
+}
 
 fn bind_error(name: &str, source: std::io::Error) -> StartError {
     StartError::Bind {

@@ -13,6 +13,7 @@ use hyper_util::rt::TokioExecutor;
 use limpet::control::app::{self, RunningApp};
 use tokio::net::TcpListener;
 
+pub mod logs;
 pub mod model;
 
 /// A whoami origin named `name` on 127.0.0.1:port 0.
@@ -120,11 +121,21 @@ impl Reply {
             .map(|c| c.split(';').next().unwrap().to_owned())
     }
 
+    /// The origin's `X-Served-By`, empty when absent (a 502 or 503 has none).
     pub fn served_by(&self) -> String {
         self.headers
             .get("x-served-by")
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default()
+    }
+
+    /// The origin that answered a 200: fails on any other status or a missing name, so two
+    /// failed answers never compare as "the same server".
+    pub fn server(&self) -> String {
+        assert_eq!(self.status, StatusCode::OK, "{self:?}");
+        let name = self.served_by();
+        assert!(!name.is_empty(), "no X-Served-By: {self:?}");
+        name
     }
 }
 

@@ -46,22 +46,23 @@ impl Wrr {
     }
 }
 
-/// Positive weights as u64, scaled so that their sum stays within `MAX_PERIOD`.
+/// Positive weights as u64, scaled so that their sum stays within `MAX_PERIOD` (plus one per
+/// item, as no positive weight scales below 1). Computed in u128: any i64 weights fit.
 fn scaled(weights: &[i64]) -> Vec<u64> {
-    let positive: Vec<u64> = weights.iter().map(|&w| w.max(0) as u64).collect();
-    let sum: u64 = positive.iter().sum();
-    if sum <= MAX_PERIOD {
-        return positive;
-    }
+    let positive: Vec<u128> = weights
+        .iter()
+        .map(|&w| w.max(0).unsigned_abs().into())
+        .collect();
+    let sum: u128 = positive.iter().sum();
+    let period = u128::from(MAX_PERIOD);
     positive
         .iter()
-        .map(|&w| {
-            if w == 0 {
-                0
-            } else {
-                (w * MAX_PERIOD / sum).max(1)
-            }
+        .map(|&w| match w {
+            0 => 0,
+            w if sum <= period => w,
+            w => (w * period / sum).max(1),
         })
+        .map(|w| u64::try_from(w).unwrap_or(MAX_PERIOD))
         .collect()
 }
 
@@ -135,5 +136,16 @@ mod tests {
         let wrr = Wrr::new(&[1 << 40, 1 << 40]);
         assert!(wrr.period() <= MAX_PERIOD as usize);
         assert_eq!(take(&wrr, 2).len(), 2);
+    }
+
+    #[test]
+    fn extreme_weights_do_not_overflow() {
+        let wrr = Wrr::new(&[i64::MAX, i64::MAX, i64::MAX, 1 << 50, 1, i64::MIN]);
+        assert!(wrr.period() <= MAX_PERIOD as usize + 6);
+        let picks = take(&wrr, wrr.period());
+        assert!(
+            picks.contains(&4) && !picks.contains(&5),
+            "weight 1 kept, negative left out"
+        );
     }
 }

@@ -84,8 +84,9 @@ impl Browser {
         let (host, path) = (self.host_of(&uri), uri.path().to_owned());
         let sent_cookie = self.jar.header_for(scheme, &host, &path);
         let request = self.request(&uri, sent_cookie.as_deref())?;
-        let connect_error =
-            |e: &dyn std::fmt::Display| DoctorError::Connect(url.to_owned(), e.to_string());
+        let connect_error = |e: &(dyn std::error::Error + 'static)| {
+            DoctorError::Connect(url.to_owned(), with_causes(e))
+        };
         let response = self
             .client
             .request(request)
@@ -167,6 +168,21 @@ fn connector(ca_file: Option<&Path>) -> Result<HttpsConnector<HttpConnector>, Do
         .https_or_http()
         .enable_http1()
         .build())
+}
+
+/// The error and its causes: hyper's "client error (Connect)" alone does not say that the
+/// certificate was refused, or why.
+fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text = format!("{text}: {inner_text}");
+        }
+        cause = inner.source();
+    }
+    text
 }
 
 fn header(headers: &http::HeaderMap, name: &str) -> Option<String> {
