@@ -263,8 +263,11 @@ fn snapshot_of(
         entry_points: &names,
         servers: registry,
         shuffle_seed: seed,
+        config: Arc::new(merged),
     };
-    Ok(build(model, &ctx))
+    let snapshot = build(model, &ctx);
+    registry.reconcile(&snapshot);
+    Ok(snapshot)
 }
 
 /// Asks every built balancer and weighted service for a few picks, with and without a cookie.

@@ -51,7 +51,7 @@ const DEAD: &str = "http://10.0.0.5:80";
 fn signed_sessions_of_a_dead_server_spread_evenly_over_the_survivors() {
     let registry = ServerRegistry::default();
     let snap = snapshot(&signed_yaml(5, "repin"), &registry, 1);
-    registry.state("app@file", DEAD).set_up(false);
+    registry.get("app@file", DEAD).unwrap().set_up(false);
     let lb = load_balancer(&snap, "app");
     let mut per_server: HashMap<String, usize> = HashMap::new();
     for n in 0..10_000u128 {
@@ -73,7 +73,7 @@ fn signed_sessions_of_a_dead_server_spread_evenly_over_the_survivors() {
 fn plain_cookies_from_many_clients_spread_evenly_too() {
     let registry = ServerRegistry::default();
     let snap = snapshot(&plain_yaml(5), &registry, 1);
-    registry.state("app@file", DEAD).set_up(false);
+    registry.get("app@file", DEAD).unwrap().set_up(false);
     let lb = load_balancer(&snap, "app");
     let cookie = format!("sid={}", value_of(DEAD));
     let mut per_server: HashMap<String, usize> = HashMap::new();
@@ -99,8 +99,8 @@ fn independent_builds_move_stale_sessions_identically() {
         snapshot(&signed_yaml(5, "repin"), &first, 7),
         snapshot(&signed_yaml(5, "repin"), &second, 99),
     );
-    first.state("app@file", DEAD).set_up(false);
-    second.state("app@file", DEAD).set_up(false);
+    first.get("app@file", DEAD).unwrap().set_up(false);
+    second.get("app@file", DEAD).unwrap().set_up(false);
     for n in 0..1000u128 {
         let cookie = session_cookie(n, DEAD);
         let on_a = pick(load_balancer(&a, "app"), Some(&cookie), CLIENT).0;
@@ -137,7 +137,7 @@ fn a_server_removed_by_a_reload_is_told_apart_from_garbage() {
 fn strict_answers_503_and_keeps_the_cookie_when_the_pinned_server_is_down_or_gone() {
     let registry = ServerRegistry::default();
     let snap = snapshot(&signed_yaml(5, "strict"), &registry, 1);
-    registry.state("app@file", DEAD).set_up(false);
+    registry.get("app@file", DEAD).unwrap().set_up(false);
     let (server, outcome, cookies) = pick(
         load_balancer(&snap, "app"),
         Some(&session_cookie(3, DEAD)),
@@ -285,7 +285,7 @@ async fn drain_is_reported_complete_after_the_idle_window() {
         );
     let registry = ServerRegistry::default();
     let snap = snapshot(&yaml, &registry, 1);
-    let state = registry.state("app@file", "http://10.0.0.2:80");
+    let state = registry.get("app@file", "http://10.0.0.2:80").unwrap();
     let cookie = format!("sid={}", value_of("http://10.0.0.2:80"));
     pick(load_balancer(&snap, "app"), Some(&cookie), CLIENT);
     tokio::time::advance(Duration::from_secs(240)).await;

@@ -106,6 +106,7 @@ impl Reloader {
 
     /// Builds and swaps in a new snapshot from the latest configurations.
     pub fn apply(&mut self) {
+        // merge → validate → lint → pure build → state reconcile → swap → health tasks.
         let merged = limpet_config::merge::merge(&self.latest);
         let mut model = limpet_config::validate::validate(&merged, &self.entry_point_set);
         let generation = *self.generation.borrow() + 1;
@@ -117,9 +118,10 @@ impl Reloader {
             entry_points: &self.entry_point_order,
             servers: &self.shared.servers,
             shuffle_seed: rand::random(),
+            config: Arc::new(merged),
         };
-        let mut snapshot = snapshot::build(model, &ctx);
-        snapshot.config = Arc::new(merged);
+        let snapshot = snapshot::build(model, &ctx);
+        self.shared.servers.reconcile(&snapshot);
         self.shared.recorder.on_reload(&snapshot);
         self.observer.on_reload();
         let snapshot = Arc::new(snapshot);

@@ -1,5 +1,8 @@
-//! Building the immutable runtime snapshot from a validated model (no I/O, no tasks; the only
-//! side effect is on the state registry that outlives snapshots).
+//! Building the immutable runtime snapshot from a validated model. Pure: no I/O, no tasks,
+//! nothing written anywhere. State that outlives snapshots is only read from the registry;
+//! what is missing (a new server's state, a new address's pool) is created for this snapshot
+//! alone, and the reload hands the result to `ServerRegistry::reconcile`, which adopts it and
+//! starts or stops drains.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -12,11 +15,14 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
-use crate::data::proxy::Destination;
+use http::uri::Authority;
+use limpet_config::merge::Merged;
+
+use crate::data::proxy::{ConnectionPool, Destination};
 use crate::data::router::{Route, RouteTable};
 use crate::data::service::sticky::cookie_value;
 use crate::data::service::{
-    Failover, LoadBalancer, Mirroring, Server, ServerRegistry, Service, Weighted,
+    Failover, LoadBalancer, Mirroring, Server, ServerRegistry, ServerState, Service, Weighted,
 };
 
 /// Everything a request needs, for one configuration generation. Never mutated.
@@ -30,7 +36,7 @@ pub struct RuntimeSnapshot {
     /// Built services by qualified name.
     pub services: HashMap<String, Arc<Service>>,
     /// Every provider's elements as written, for the API (`/api/rawdata`, disabled elements).
-    pub config: Arc<limpet_config::merge::Merged>,
+    pub config: Arc<Merged>,
 }
 
 impl RuntimeSnapshot {
@@ -45,9 +51,12 @@ pub struct BuildContext<'a> {
     pub generation: u64,
     /// Entrypoint names; route tables come out in this order.
     pub entry_points: &'a [String],
+    /// Read only: states and pools of earlier generations.
     pub servers: &'a ServerRegistry,
     /// Seed of the per-build server shuffle (Traefik shuffles servers on each build).
     pub shuffle_seed: u64,
+    /// The configurations as written, kept for the API.
+    pub config: Arc<Merged>,
 }
 
 /// Builds the services and route tables of `model`.
@@ -57,6 +66,8 @@ pub fn build(model: Arc<Model>, ctx: &BuildContext<'_>) -> RuntimeSnapshot {
         ctx,
         built: HashMap::new(),
         building: Vec::new(),
+        fresh_pools: HashMap::new(),
+        fresh_states: HashMap::new(),
         rng: StdRng::seed_from_u64(ctx.shuffle_seed),
     };
     for name in model.services.keys() {
@@ -73,7 +84,7 @@ pub fn build(model: Arc<Model>, ctx: &BuildContext<'_>) -> RuntimeSnapshot {
         tables,
         model,
         services,
-        config: Arc::default(),
+        config: ctx.config.clone(),
     }
 }
 
@@ -112,6 +123,11 @@ struct ServiceBuilder<'m> {
     /// Services being built above the current one (cycles are refused by validation; this
     /// keeps a bad model from recursing forever).
     building: Vec<String>,
+    /// Pools this build created for addresses the registry does not know yet, so servers
+    /// sharing an address share a pool.
+    fresh_pools: HashMap<Authority, Arc<ConnectionPool>>,
+    /// States this build created for servers the registry does not know yet.
+    fresh_states: HashMap<(String, String), Arc<ServerState>>,
     rng: StdRng,
 }
 
@@ -173,22 +189,21 @@ impl ServiceBuilder<'_> {
             .collect();
         servers.shuffle(&mut self.rng);
         let values: Vec<&str> = servers.iter().map(|s| &*s.value).collect();
-        let removed = self.ctx.servers.removed_values(name, &values);
+        let removed = self.ctx.servers.recently_removed(name, &values);
         LoadBalancer::new(model, servers, removed)
     }
 
-    /// A server with its surviving state; a draining server's drain is started (or kept).
-    fn server(&self, service: &str, lb: &LoadBalancerModel, model: &ServerModel) -> Option<Server> {
-        let pool = self.ctx.servers.pool(model.uri.authority()?);
+    /// A server with its surviving state (or a new one, adopted by the reconcile).
+    fn server(
+        &mut self,
+        service: &str,
+        lb: &LoadBalancerModel,
+        model: &ServerModel,
+    ) -> Option<Server> {
+        let pool = self.pool(model.uri.authority()?);
         let dest = Destination::new(&model.uri, model.preserve_path, pool)?;
         let identity = model.id.as_deref().unwrap_or(&model.url);
-        let state = self.ctx.servers.state(service, identity);
-        let configured_draining = model.draining || model.weight == 0;
-        if configured_draining || state.drain_override() {
-            state.drain.start(lb.drain_idle, lb.drain_timeout);
-        } else {
-            state.drain.stop();
-        }
+        let state = self.state(service, identity);
         let value = cookie_value(identity);
         Some(Server {
             url: model.url.as_str().into(),
@@ -198,9 +213,29 @@ impl ServiceBuilder<'_> {
             weight: model.weight,
             dest,
             state,
-            configured_draining,
+            configured_draining: model.draining || model.weight == 0,
             passive: lb.passive_health_check,
             has_active_check: lb.health_check.is_some(),
         })
+    }
+
+    /// The state of `identity` in `service`: the registry's, else one made by this build.
+    fn state(&mut self, service: &str, identity: &str) -> Arc<ServerState> {
+        if let Some(state) = self.ctx.servers.get(service, identity) {
+            return state;
+        }
+        let key = (service.to_owned(), identity.to_owned());
+        self.fresh_states.entry(key).or_default().clone()
+    }
+
+    /// The pool of `authority`: the registry's, else one made by this build.
+    fn pool(&mut self, authority: &Authority) -> Arc<ConnectionPool> {
+        if let Some(pool) = self.ctx.servers.existing_pool(authority) {
+            return pool;
+        }
+        let fresh = self.fresh_pools.entry(authority.clone());
+        fresh
+            .or_insert_with(|| Arc::new(ConnectionPool::new(authority.clone())))
+            .clone()
     }
 }

@@ -11,8 +11,16 @@ use limpet::data::service::{Decision, LoadBalancer, RequestHead, ServerRegistry,
 use limpet::data::snapshot::{build, BuildContext, RuntimeSnapshot};
 use limpet_config::static_config::EntryPointSet;
 
-/// Builds a snapshot of `yaml` (file provider) with `registry` and `seed`.
+/// Builds a snapshot of `yaml` (file provider) with `registry` and `seed`, and lets the
+/// registry adopt its state, as the reload pipeline does.
 pub fn snapshot(yaml: &str, registry: &ServerRegistry, seed: u64) -> RuntimeSnapshot {
+    let snapshot = build_only(yaml, registry, seed);
+    registry.reconcile(&snapshot);
+    snapshot
+}
+
+/// Only the (pure) build of `yaml`: `registry` is read, never written.
+pub fn build_only(yaml: &str, registry: &ServerRegistry, seed: u64) -> RuntimeSnapshot {
     let config = limpet_config::decode::decode_file(Path::new("t.yml"), yaml.as_bytes()).unwrap();
     let merged = limpet_config::merge::merge(&BTreeMap::from([("file".to_owned(), config)]));
     let eps = EntryPointSet {
@@ -28,6 +36,7 @@ pub fn snapshot(yaml: &str, registry: &ServerRegistry, seed: u64) -> RuntimeSnap
             entry_points: &entry_points,
             servers: registry,
             shuffle_seed: seed,
+            config: Arc::new(merged),
         },
     )
 }

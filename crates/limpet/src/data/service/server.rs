@@ -3,8 +3,8 @@
 //! server identity (`id`, else the URL), so a reload keeps it.
 
 mod drain;
+mod registry;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,9 +12,10 @@ use std::time::Duration;
 use limpet_config::model::PassiveHealthCheckModel;
 use tokio::time::Instant;
 
-use crate::data::proxy::{ConnectionPool, Destination};
+use crate::data::proxy::Destination;
 
 pub use drain::{DrainStatus, DrainTracker};
+pub use registry::{ServerRegistry, REMEMBER_REMOVED};
 
 /// State of one server that survives reloads.
 #[derive(Debug)]
@@ -224,106 +225,5 @@ impl Server {
         } else if self.state.record_failure(passive, self.has_active_check) {
             tracing::warn!(server = %self.url, "server marked down by the passive health check");
         }
-    }
-}
-
-/// Server states by (service, server identity), shared by every configuration generation.
-#[derive(Debug, Default)]
-pub struct ServerRegistry {
-    states: Mutex<HashMap<(String, String), Arc<ServerState>>>,
-    /// Per service: the server values of the last build, and those lost in recent reloads.
-    values: Mutex<HashMap<String, ServiceValues>>,
-    /// Keep-alive connections by server address, shared by every service and generation.
-    pools: Mutex<HashMap<http::uri::Authority, Arc<ConnectionPool>>>,
-}
-
-#[derive(Debug, Default)]
-struct ServiceValues {
-    last: Vec<String>,
-    removed: HashMap<String, Instant>,
-}
-
-/// How long a removed server's value is remembered (a session whose server is gone is told
-/// apart from a garbage value for this long).
-pub const REMEMBER_REMOVED: Duration = Duration::from_secs(24 * 3600);
-
-impl ServerRegistry {
-    /// The state of `identity` in `service`, created up if unknown.
-    pub fn state(&self, service: &str, identity: &str) -> Arc<ServerState> {
-        let mut states = self
-            .states
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let key = (service.to_owned(), identity.to_owned());
-        states.entry(key).or_default().clone()
-    }
-
-    /// Forgets states and connection pools no configuration references any more.
-    pub fn prune(&self) {
-        let mut states = self
-            .states
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        states.retain(|_, state| Arc::strong_count(state) > 1);
-        let mut pools = self
-            .pools
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        pools.retain(|_, pool| Arc::strong_count(pool) > 1);
-    }
-
-    /// The connection pool of `authority`, created empty if unknown.
-    pub fn pool(&self, authority: &http::uri::Authority) -> Arc<ConnectionPool> {
-        let mut pools = self
-            .pools
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let pool = pools
-            .entry(authority.clone())
-            .or_insert_with(|| Arc::new(ConnectionPool::new(authority.clone())));
-        pool.clone()
-    }
-
-    /// Every known state, for monitors and the API: ((service, identity), state).
-    pub fn all(&self) -> Vec<((String, String), Arc<ServerState>)> {
-        let states = self
-            .states
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        states.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-    }
-
-    /// Notes the server values `service` has in this build; returns the values it lost in
-    /// recent reloads (so a session whose server is gone is told apart from garbage).
-    pub fn removed_values(&self, service: &str, current: &[&str]) -> Vec<String> {
-        let mut values = self
-            .values
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = values.entry(service.to_owned()).or_default();
-        let now = Instant::now();
-        for gone in entry.last.iter().filter(|v| !current.contains(&v.as_str())) {
-            entry.removed.insert(gone.clone(), now);
-        }
-        entry.removed.retain(|value, at| {
-            !current.contains(&value.as_str())
-                && now.saturating_duration_since(*at) < REMEMBER_REMOVED
-        });
-        entry.last = current.iter().map(|v| (*v).to_owned()).collect();
-        entry.removed.keys().cloned().collect()
-    }
-}
-
-impl ServerRegistry {
-    /// The state of `identity` in `service`, if a configuration created it (read-only: the
-    /// API must not create states).
-    pub fn get(&self, service: &str, identity: &str) -> Option<Arc<ServerState>> {
-        let states = self
-            .states
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        states
-            .get(&(service.to_owned(), identity.to_owned()))
-            .cloned()
     }
 }

@@ -197,7 +197,10 @@ fn set_draining(
         .find(|s| s.url == request.server || s.id.as_deref() == Some(&request.server))
         .ok_or(format!("server not found: {}", request.server))?;
     let identity = server.id.as_deref().unwrap_or(&server.url);
-    let state = shared.servers.state(service, identity);
+    let state = shared
+        .servers
+        .get(service, identity)
+        .ok_or(format!("server not in service yet: {}", request.server))?;
     state.set_drain_override(request.draining);
     if request.draining {
         state.drain.start(lb.drain_idle, lb.drain_timeout);
