@@ -1,9 +1,12 @@
 //! limpet: a Traefik-compatible edge router whose sticky sessions never fail silently.
 //!
 //! ```text
-//! provider::{file, memory} ─▶ app (aggregate, merge, validate) ─▶ snapshot::build ─▶ ArcSwap
-//! entrypoint (listener, hyper conn) ─▶ router (host index, rules) ─▶ service (sticky, wrr)
-//!                                   ─▶ proxy (rewrite, upstream pool, upgrades) ─▶ response
+//! control: provider::{file, memory, internal} ─▶ reload (merge, validate, lint)
+//!          ─▶ data::snapshot::build (pure) ─▶ ServerRegistry::reconcile ─▶ ArcSwap
+//! data:    entrypoint (listener, hyper conn) ─▶ router (host index, rules)
+//!          ─▶ service (sticky, wrr) ─▶ proxy (rewrite, upstream pool, upgrades) ─▶ response
+//!          reports through observer::{ExchangeSink, InternalServices}, implemented by ops
+//! tools:   check, doctor, whoami, demo
 //! ```
 //! See `docs/architecture.md` for the full picture.
 #![forbid(unsafe_code)]
