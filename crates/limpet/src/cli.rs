@@ -158,14 +158,18 @@ fn run(args: &[String]) -> Result<()> {
     for warning in warnings {
         tracing::warn!("{warning}");
     }
-    runtime()?.block_on(async {
+    let runtime = runtime()?;
+    let served = runtime.block_on(async {
         let app = limpet::control::app::start(&config, Vec::new()).await?;
         for (name, addr) in app.addresses() {
             tracing::info!(entryPoint = %name, address = %addr, "listening");
         }
         app.run_until_signal().await;
         Ok(())
-    })
+    });
+    // A reload still building on a blocking thread must not hold the exit.
+    runtime.shutdown_background();
+    served
 }
 
 /// The static configuration: the file (given or found) with flags applied over it.

@@ -66,8 +66,29 @@ impl Reloader {
                 changed |= self.collect_until(&mut updates, at + throttle).await;
             }
             if changed {
-                self.apply();
+                self = match self.apply_off_the_workers().await {
+                    Some(reloader) => reloader,
+                    None => return,
+                };
                 last_applied = Some(Instant::now());
+            }
+        }
+    }
+
+    /// Applies on a blocking thread, so that serving, health checks and signals carry on
+    /// while a large configuration is built; `None` if the apply panicked (a bug: the
+    /// configuration in service stays, and it is logged).
+    async fn apply_off_the_workers(mut self) -> Option<Reloader> {
+        let applied = tokio::task::spawn_blocking(move || {
+            self.apply();
+            self
+        })
+        .await;
+        match applied {
+            Ok(reloader) => Some(reloader),
+            Err(error) => {
+                tracing::error!(%error, "applying a configuration failed; the previous one stays in service and no further configuration will be applied");
+                None
             }
         }
     }
