@@ -63,6 +63,8 @@ pub struct Index {
     servers: HashMap<usize, Arc<ServerObs>>,
     /// Every service that has a load balancer, with its servers in build order.
     pub services: Vec<(Arc<ServiceStats>, Vec<Arc<ServerObs>>)>,
+    /// Position in `services` by service name.
+    by_name: HashMap<Arc<str>, usize>,
 }
 
 impl Index {
@@ -72,7 +74,7 @@ impl Index {
     }
 
     pub fn service(&self, name: &str) -> Option<&(Arc<ServiceStats>, Vec<Arc<ServerObs>>)> {
-        self.services.iter().find(|(stats, _)| &*stats.name == name)
+        self.services.get(*self.by_name.get(name)?)
     }
 }
 
@@ -115,6 +117,9 @@ impl Stores {
                 index.servers.insert(url_key(&server.url), obs.clone());
                 observed.push(obs);
             }
+            index
+                .by_name
+                .insert(stats.name.clone(), index.services.len());
             index.services.push((stats, observed));
         }
         services.retain(|_, stats| Arc::strong_count(stats) > 1);
