@@ -1,4 +1,4 @@
-//! Status and errors of every configured element, Traefik's runtime model (§10).
+//! Status and errors of every configured element: Traefik's model, docs/traefik.md#element-status.
 //!
 //! An element is `enabled` until an error is added: a critical error disables it, a
 //! non-critical one turns it into `warning`. Errors are deduplicated and kept in order.

@@ -1,4 +1,4 @@
-//! Docker labels → dynamic configuration, with Traefik's grammar (paerser, §4.1):
+//! Docker labels → dynamic configuration, with Traefik's grammar (docs/traefik.md#label-grammar):
 //! `traefik.http.{routers,services,middlewares}.<name>.<option.path>=<value>`.
 //!
 //! Option path segments are case-insensitive, the `<name>` keeps its case, lists are

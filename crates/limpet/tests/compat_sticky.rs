@@ -1,4 +1,4 @@
-//! Sticky cookies exactly as Traefik 3.7 writes and reads them (reference §1.2–1.6).
+//! Sticky cookies exactly as Traefik 3.7 writes and reads them (docs/traefik.md#1-sticky-cookies).
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -115,7 +115,7 @@ async fn duplicate_cookies_first_wins_and_quotes_are_accepted() {
     );
 }
 
-/// §1.6: the observed Set-Cookie headers, byte for byte (servers need not be up: the cookie
+/// docs/traefik.md#observed-set-cookie-headers, byte for byte (servers need not be up: the cookie
 /// is written before the request is forwarded, so a 502 carries it too).
 #[tokio::test]
 async fn set_cookie_headers_match_traefik_byte_for_byte() {

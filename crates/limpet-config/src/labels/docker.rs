@@ -1,4 +1,4 @@
-//! Docker's naming and defaults (§4.3): one configuration from many containers' labels.
+//! Many containers' labels → one configuration (docs/traefik.md#docker-naming-and-defaults).
 //!
 //! Per container: `traefik.enable` (else `exposedByDefault`), a service named after the
 //! container when none is labelled, a router named after it when none is labelled (and

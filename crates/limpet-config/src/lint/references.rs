@@ -1,4 +1,4 @@
-//! References that lead nowhere, with Traefik's texts (§10):
+//! References that lead nowhere, with Traefik's texts (docs/traefik.md#error-texts):
 //! LMP013 `the service "x@file" does not exist`; LMP014 `middleware "x@file" does not
 //! exist`; LMP015 `entryPoint "x" doesn't exist` (an error when no entrypoint is left).
 //! The fix names the closest existing element when one differs only by provider or

@@ -1,4 +1,4 @@
-//! `mirroring` and `failover` → models whose child services are resolved (§2.5).
+//! `mirroring`, `failover` → models, child services resolved (docs/traefik.md#composite-services).
 
 use super::Validator;
 use crate::dynamic::{Failover, Mirroring};

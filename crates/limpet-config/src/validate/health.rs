@@ -1,4 +1,4 @@
-//! `healthCheck` and `passiveHealthCheck` → models with Traefik's defaults (§2.2, §2.3).
+//! `healthCheck`, `passiveHealthCheck` → models, Traefik's defaults (docs/traefik.md#health-checks).
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Active health checks (§2.2): one task per (service, server) probing on its interval.
+//! Active health checks (docs/traefik.md#health-checks): one probing task per (service, server).
 //!
 //! Tasks live outside snapshots and are reconciled after each reload: a server whose check
 //! did not change keeps its task and its state, so a reload never resets health (Traefik

@@ -1,4 +1,4 @@
-//! The file provider: one file or a directory tree of `.yml`/`.yaml`/`.toml` files (§5).
+//! The file provider: a file or a directory tree of YAML/TOML (docs/traefik.md#files-and-reloads).
 //!
 //! Reads everything at start, then again after any change under the watched path (debounced)
 //! and on SIGHUP. A file that does not parse is reported with its path, line and reason, and

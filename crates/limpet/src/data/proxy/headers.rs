@@ -1,4 +1,4 @@
-//! Request and response header rewriting: hop-by-hop removal and `X-Forwarded-*` (§2.7).
+//! Header rewriting, both ways: hop-by-hop, `X-Forwarded-*` (docs/traefik.md#request-rewriting).
 
 use http::header::{CONNECTION, COOKIE, TE, TRAILER, TRANSFER_ENCODING, UPGRADE};
 use http::{HeaderMap, HeaderName, HeaderValue};

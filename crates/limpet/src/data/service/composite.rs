@@ -1,4 +1,4 @@
-//! `mirroring` and `failover` services (§2.5).
+//! `mirroring` and `failover` services (docs/traefik.md#composite-services).
 //!
 //! Mirroring sends copies of a share of the requests to other services and discards their
 //! answers, in tasks of their own so they never slow the main response. Failover sends to the

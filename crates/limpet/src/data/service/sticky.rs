@@ -1,4 +1,4 @@
-//! Traefik-compatible affinity cookies: reading the pin, writing `Set-Cookie` (§1.2–1.6).
+//! Traefik's affinity cookies: the pin read, `Set-Cookie` written (docs/traefik.md#1-sticky-cookies).
 //!
 //! A target's value is `hex(sha256(key))[..16]` where the key is the server URL (or weighted
 //! child name) exactly as written. Compatibility values — the raw key, `fnv1_64(key)` and

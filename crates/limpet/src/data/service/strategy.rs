@@ -1,4 +1,4 @@
-//! Picking a server for a new session: `wrr`, `p2c`, `leasttime`, `hrw` (§2.1), and the
+//! A new session's server: `wrr`, `p2c`, `leasttime`, `hrw` (docs/traefik.md#strategies), and the
 //! rendezvous hash also used for deterministic re-pinning.
 
 use std::net::IpAddr;

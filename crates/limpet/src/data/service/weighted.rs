@@ -1,4 +1,4 @@
-//! `weighted`: round robin between child services, with its own affinity cookie (§1.7).
+//! `weighted`: round robin of child services, own cookie (docs/traefik.md#multi-level-stickiness).
 
 use std::sync::Arc;
 
