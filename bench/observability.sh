@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# limpet with and without its observability on, measured like ../shared/bench/peers.sh:
+# limpet with and without its observability on, measured like the benchmark kit's peers.sh (docs/benchmarks.md):
 # same nginx backends, same dynamic file (traefik-dynamic.yml), proxy pinned to CPU 0 and
 # wrk to CPU 1, CPU µs per request of the proxy as the figure to compare.
 #
