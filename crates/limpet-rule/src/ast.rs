@@ -4,7 +4,8 @@
 use std::fmt;
 
 /// A parsed rule: what was written, without parentheses, with canonical matcher names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Hashable, so routers can be grouped by rule.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Expr {
     Matcher(MatcherCall),
     Not(Box<Expr>),
@@ -13,7 +14,7 @@ pub enum Expr {
 }
 
 /// One matcher with its (unquoted) arguments.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MatcherCall {
     pub name: MatcherName,
     pub args: Vec<String>,

@@ -14,7 +14,7 @@ pub(crate) enum IpChecker {
 
 impl IpChecker {
     /// Parses an address or CIDR; the error is Traefik's text after the matcher name.
-    pub fn parse(text: &str) -> Result<IpChecker, String> {
+    pub(crate) fn parse(text: &str) -> Result<IpChecker, String> {
         if let Ok(address) = text.parse::<IpAddr>() {
             return Ok(IpChecker::Address(address.to_canonical()));
         }

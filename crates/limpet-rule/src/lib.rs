@@ -28,7 +28,7 @@ use std::net::IpAddr;
 pub use ast::{Expr, MatcherCall, MatcherName};
 pub use host::canonical_host;
 pub use path::routing_path;
-pub use priority::default_priority;
+pub use priority::{default_priority, effective_priority, RouteKey};
 pub use rule::{Rule, RuleError};
 
 /// What a request must look like for a rule to match, host-wise.

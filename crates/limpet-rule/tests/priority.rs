@@ -118,3 +118,30 @@ fn provider_ranks() {
         DEFAULT_PROVIDER_PRECEDENCE.len()
     );
 }
+
+#[test]
+fn effective_priority_defaults_only_when_unset() {
+    use limpet_rule::effective_priority;
+    assert_eq!(effective_priority(0, "Host(`example.org`)"), 19);
+    assert_eq!(effective_priority(7, "Host(`example.org`)"), 7);
+    assert_eq!(effective_priority(-3, "Host(`a`)"), -3);
+}
+
+#[test]
+fn route_keys_sort_in_route_order() {
+    use limpet_rule::RouteKey;
+    let key = |priority, provider_rank, name| RouteKey {
+        priority,
+        provider_rank,
+        name,
+    };
+    let mut keys = [
+        key(5, 6, "b"),
+        key(5, 6, "a"),
+        key(5, 5, "z"),
+        key(6, 9, "y"),
+    ];
+    keys.sort();
+    let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
+    assert_eq!(names, ["y", "z", "a", "b"]);
+}
