@@ -7,8 +7,8 @@
 
 mod directory;
 pub(crate) mod document;
+mod source;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -19,9 +19,12 @@ use crate::keys::{dynamic_shape, KeyError, Normalizer, UnknownKeys};
 
 pub use directory::{merge_files, read_directory};
 pub use document::{format_of, Format};
+pub use source::{FileSource, FileSourceError};
 
-/// A file that could not be decoded; Display starts with the file path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A file that could not be read or decoded; Display starts with the file path, then the
+/// line and column when known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {}{reason}", file.display(), location(*line, *column))]
 pub struct DecodeError {
     pub file: PathBuf,
     /// 1-based, when known (syntax errors).
@@ -52,19 +55,20 @@ impl DecodeError {
     }
 }
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.file.display())?;
-        match (self.line, self.column) {
-            (Some(line), Some(column)) => write!(f, "line {line}, column {column}: ")?,
-            (Some(line), None) => write!(f, "line {line}: ")?,
-            _ => {}
-        }
-        f.write_str(&self.reason)
+/// `line L, column C: ` (or `line L: `) when the line is known.
+fn location(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!("line {line}, column {column}: "),
+        (Some(line), None) => format!("line {line}: "),
+        _ => String::new(),
     }
 }
 
-impl std::error::Error for DecodeError {}
+/// Reads and decodes one dynamic configuration file ([`decode_file`]).
+pub fn read_file(path: &Path) -> Result<Configuration, DecodeError> {
+    let bytes = std::fs::read(path).map_err(|e| DecodeError::new(path, e.to_string()))?;
+    decode_file(path, &bytes)
+}
 
 /// Decodes one dynamic configuration file; the format comes from the extension
 /// (`.yml`/`.yaml`/`.toml`, case-insensitive). An empty file is an empty configuration.

@@ -346,3 +346,42 @@ fn read_directory_recurses_in_name_order() {
         .unwrap_or_default();
     assert!(error.contains("broken.yml: line"), "{error}");
 }
+
+#[test]
+fn file_source_reads_what_providers_file_names() {
+    use limpet_config::decode::{FileSource, FileSourceError};
+    use limpet_config::static_config::FileProvider;
+    let dir = std::env::temp_dir().join(format!("limpet-config-src-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.join("dynamic.yml");
+    std::fs::write(&file, "http:\n  routers:\n    r:\n      rule: x\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let named = |filename: &str, directory: &str| FileProvider {
+        filename: filename.to_owned(),
+        directory: directory.to_owned(),
+        ..FileProvider::default()
+    };
+    let path = file.display().to_string();
+    let source = FileSource::of(&named(&path, "")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(source, FileSource::File(file.clone()));
+    let (config, warnings) = source.read().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.http().routers["r"].rule, "x");
+    assert!(warnings.is_empty());
+    let directory = named("", &dir.display().to_string());
+    let source = FileSource::of(&directory).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(source, FileSource::Directory(dir.clone()));
+    let (config, _) = source.read().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.http().routers["r"].rule, "x");
+    assert_eq!(FileSource::of(&named("a", "b")), Err(FileSourceError::Both));
+    assert_eq!(
+        FileSource::of(&named("", "")).map_err(|e| e.to_string()),
+        Err("neither filename nor directory is defined".to_owned())
+    );
+    let missing = FileSource::File(dir.join("missing.yml")).read();
+    let text = missing.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        text.starts_with(&format!("{}: ", dir.join("missing.yml").display())),
+        "{text}"
+    );
+}

@@ -1,10 +1,11 @@
 //! Directory mode of the file provider: every supported file under a directory (recursively,
-//! in name order), merged so that the first definition of a name wins, with a warning.
+//! in name order), merged so that the first definition of a name wins, with a warning. The
+//! one implementation: the proxy's file provider and `limpet check` both read through it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{decode_file, format_of, DecodeError};
+use super::{format_of, read_file, DecodeError};
 use crate::dynamic::{Configuration, HttpConfiguration};
 
 /// Reads and decodes every `.yml`/`.yaml`/`.toml` file under `dir` (sub-directories
@@ -15,8 +16,7 @@ pub fn read_directory(dir: &Path) -> Result<(Configuration, Vec<String>), Decode
     collect_files(dir, &mut files)?;
     let mut decoded = Vec::with_capacity(files.len());
     for file in files {
-        let bytes = std::fs::read(&file).map_err(|e| DecodeError::new(&file, e.to_string()))?;
-        let config = decode_file(&file, &bytes)?;
+        let config = read_file(&file)?;
         decoded.push((file, config));
     }
     Ok(merge_files(decoded))

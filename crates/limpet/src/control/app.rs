@@ -5,12 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
+use limpet_config::decode::{FileSource, FileSourceError};
 use limpet_config::static_config::{self, LifeCycle, StaticConfig};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::control::provider::file::{FileProvider, Source};
+use crate::control::provider::file::FileProvider;
 use crate::control::provider::Provider;
 use crate::data::entrypoint::{self, EntryPoint};
 use crate::data::proxy::{ForwardedTrust, Upstream};
@@ -38,7 +39,7 @@ pub enum StartError {
         source: std::io::Error,
     },
     #[error("error using file configuration provider: {0}")]
-    FileProvider(String),
+    FileProvider(FileSourceError),
 }
 
 /// A running limpet: its bound addresses and the handles to stop it.
@@ -283,25 +284,8 @@ fn static_providers(config: &StaticConfig) -> Result<Vec<Box<dyn Provider>>, Sta
     let Some(file) = &config.providers.file else {
         return Ok(Vec::new());
     };
-    let source = match (non_empty(&file.filename), non_empty(&file.directory)) {
-        (Some(name), None) => Source::File(name.into()),
-        (None, Some(dir)) => Source::Directory(dir.into()),
-        (Some(_), Some(_)) => {
-            return Err(StartError::FileProvider(
-                "filename and directory are mutually exclusive; keep one".into(),
-            ))
-        }
-        (None, None) => {
-            return Err(StartError::FileProvider(
-                "neither filename nor directory is defined".into(),
-            ))
-        }
-    };
+    let source = FileSource::of(file).map_err(StartError::FileProvider)?;
     Ok(vec![Box::new(FileProvider::new(source, file.watch))])
-}
-
-fn non_empty(value: &str) -> Option<&str> {
-    (!value.is_empty()).then_some(value)
 }
 
 fn throttle(config: &StaticConfig) -> Duration {

@@ -11,6 +11,7 @@ pub mod memory;
 use std::future::Future;
 use std::pin::Pin;
 
+use limpet_config::decode::DecodeError;
 use limpet_config::dynamic::Configuration;
 use tokio::sync::mpsc;
 
@@ -20,7 +21,18 @@ pub struct ProviderMessage {
     /// Provider name, the `@provider` suffix of its elements (`file`, `docker`…).
     pub provider: String,
     /// The new configuration, or why it could not be read.
-    pub update: Result<Configuration, String>,
+    pub update: Result<Configuration, ProviderError>,
+}
+
+/// Why a provider has no configuration to send right now.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// A file does not read or decode (Display names it, with the line when known).
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The task reading the source failed.
+    #[error("file provider task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 /// Where providers send their updates.

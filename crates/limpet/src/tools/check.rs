@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use limpet_config::decode::{decode_file, read_directory, DecodeError};
+use limpet_config::compose::ComposeError;
+use limpet_config::decode::{read_file, DecodeError, FileSource, FileSourceError};
 use limpet_config::dynamic::Configuration;
 use limpet_config::lint::{self, Finding, LintContext};
 use limpet_config::static_config::{self, EntryPointSet, StaticConfig, StaticError};
@@ -41,8 +42,23 @@ pub enum CheckError {
     Static(#[from] StaticError),
     #[error(transparent)]
     Dynamic(#[from] DecodeError),
-    #[error("{path}: {reason}")]
-    Compose { path: PathBuf, reason: String },
+    /// `providers.file` names both a file and a directory (the proxy refuses to start).
+    #[error("error using file configuration provider: {0}")]
+    FileProvider(#[from] FileSourceError),
+    #[error("{}: {reason}", path.display())]
+    Compose {
+        path: PathBuf,
+        reason: ComposeFailure,
+    },
+}
+
+/// Why a Compose file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeFailure {
+    #[error(transparent)]
+    Read(#[from] std::io::Error),
+    #[error(transparent)]
+    Invalid(#[from] ComposeError),
 }
 
 /// The findings, and notes on how the check was done.
@@ -68,7 +84,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, CheckError> {
         add_file_provider(config, &mut providers)?;
     }
     if let Some(path) = &options.dynamic_file {
-        providers.insert("file".to_owned(), read_dynamic(path)?);
+        providers.insert("file".to_owned(), read_file(path)?);
     }
     if let Some(path) = &options.compose {
         let (docker, findings) = read_compose(path)?;
@@ -107,7 +123,8 @@ fn load_static(
     Ok(Some(config))
 }
 
-/// The dynamic configuration `providers.file` names, if any.
+/// The dynamic configuration `providers.file` names, read as the proxy reads it (a
+/// section naming neither a file nor a directory is skipped).
 fn add_file_provider(
     config: &StaticConfig,
     providers: &mut BTreeMap<String, Configuration>,
@@ -115,32 +132,24 @@ fn add_file_provider(
     let Some(file) = &config.providers.file else {
         return Ok(());
     };
-    let dynamic = if !file.filename.is_empty() {
-        read_dynamic(Path::new(&file.filename))?
-    } else if !file.directory.is_empty() {
-        read_directory(Path::new(&file.directory))?.0
-    } else {
-        return Ok(());
+    let source = match FileSource::of(file) {
+        Err(FileSourceError::Neither) => return Ok(()),
+        source => source?,
     };
-    providers.insert("file".to_owned(), dynamic);
+    providers.insert("file".to_owned(), source.read()?.0);
     Ok(())
-}
-
-fn read_dynamic(path: &Path) -> Result<Configuration, CheckError> {
-    let bytes = std::fs::read(path).map_err(|e| DecodeError::new(path, e.to_string()))?;
-    Ok(decode_file(path, &bytes)?)
 }
 
 /// The Compose file as the `docker` provider, and its label problems as findings.
 fn read_compose(path: &Path) -> Result<(Configuration, Vec<Finding>), CheckError> {
-    let compose_error = |reason: String| CheckError::Compose {
+    let failed = |reason: ComposeFailure| CheckError::Compose {
         path: path.to_owned(),
         reason,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| compose_error(e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| failed(e.into()))?;
     let project = project_of(path);
-    let outcome = limpet_config::compose::docker_provider(&text, &project)
-        .map_err(|e| compose_error(e.to_string()))?;
+    let outcome =
+        limpet_config::compose::docker_provider(&text, &project).map_err(|e| failed(e.into()))?;
     let findings = lint::label_findings(&outcome.problems, "docker");
     Ok((outcome.configuration, findings))
 }

@@ -1,4 +1,5 @@
-//! The file provider: a file or a directory tree of YAML/TOML (docs/traefik.md#files-and-reloads).
+//! The file provider: a file or a directory tree of YAML/TOML (docs/traefik.md#files-and-reloads),
+//! read by limpet-config's [`FileSource`] (the same reader `limpet check` uses).
 //!
 //! Reads everything at start, then again after any change under the watched path (debounced)
 //! and on SIGHUP. A file that does not parse is reported with its path, line and reason, and
@@ -9,31 +10,24 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::time::Duration;
 
-use limpet_config::decode;
+use limpet_config::decode::FileSource;
 use limpet_config::dynamic::Configuration;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 
-use super::{Provider, ProviderMessage, Updates};
+use super::{Provider, ProviderError, ProviderMessage, Updates};
 
 /// Quiet time after the last file event before reloading (editors write in several steps).
 const DEBOUNCE: Duration = Duration::from_millis(100);
 
-/// What to read.
-#[derive(Debug, Clone)]
-pub enum Source {
-    File(PathBuf),
-    Directory(PathBuf),
-}
-
 /// The `file` provider.
 pub struct FileProvider {
-    source: Source,
+    source: FileSource,
     watch: bool,
 }
 
 impl FileProvider {
-    pub fn new(source: Source, watch: bool) -> FileProvider {
+    pub fn new(source: FileSource, watch: bool) -> FileProvider {
         FileProvider { source, watch }
     }
 }
@@ -71,9 +65,10 @@ impl FileProvider {
     /// Reads the source and sends the result; false once nobody listens.
     async fn send(&self, updates: &Updates) -> bool {
         let source = self.source.clone();
-        let update = tokio::task::spawn_blocking(move || load(&source))
-            .await
-            .unwrap_or_else(|error| Err(format!("file provider task failed: {error}")));
+        let update = match tokio::task::spawn_blocking(move || load(&source)).await {
+            Ok(update) => update,
+            Err(error) => Err(ProviderError::Task(error)),
+        };
         let message = ProviderMessage {
             provider: "file".into(),
             update,
@@ -83,8 +78,8 @@ impl FileProvider {
 
     fn start_watcher(&self, events: mpsc::Sender<()>) -> Option<RecommendedWatcher> {
         let (target, mode) = match &self.source {
-            Source::File(file) => (watch_dir_of(file), RecursiveMode::NonRecursive),
-            Source::Directory(dir) => (dir.clone(), RecursiveMode::Recursive),
+            FileSource::File(file) => (watch_dir_of(file), RecursiveMode::NonRecursive),
+            FileSource::Directory(dir) => (dir.clone(), RecursiveMode::Recursive),
         };
         let filter = self.source.clone();
         let handler = move |event: notify::Result<notify::Event>| {
@@ -112,16 +107,16 @@ fn watch_dir_of(file: &Path) -> PathBuf {
 }
 
 /// In file mode only events on that file name count; in directory mode all do.
-fn concerns(source: &Source, event: &notify::Event) -> bool {
+fn concerns(source: &FileSource, event: &notify::Event) -> bool {
     if event.kind.is_access() {
         return false;
     }
     match source {
-        Source::File(file) => event
+        FileSource::File(file) => event
             .paths
             .iter()
             .any(|p| p.file_name() == file.file_name()),
-        Source::Directory(_) => true,
+        FileSource::Directory(_) => true,
     }
 }
 
@@ -145,51 +140,12 @@ fn spawn_sighup_forwarder(events: mpsc::Sender<()>) {
     });
 }
 
-/// Reads and decodes the whole source.
-pub fn load(source: &Source) -> Result<Configuration, String> {
-    match source {
-        Source::File(path) => load_file(path),
-        Source::Directory(dir) => load_directory(dir),
-    }
-}
-
-fn load_file(path: &Path) -> Result<Configuration, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    decode::decode_file(path, &bytes).map_err(|e| e.to_string())
-}
-
-fn load_directory(dir: &Path) -> Result<Configuration, String> {
-    let mut files = Vec::new();
-    collect_files(dir, &mut files)?;
-    files.sort();
-    let decoded = files
-        .into_iter()
-        .map(|path| load_file(&path).map(|config| (path, config)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let (config, warnings) = decode::merge_files(decoded);
+/// Reads and decodes the whole source; directory-mode warnings (a name defined in several
+/// files) are logged.
+pub fn load(source: &FileSource) -> Result<Configuration, ProviderError> {
+    let (config, warnings) = source.read()?;
     for warning in warnings {
         tracing::warn!(providerName = "file", "{warning}");
     }
     Ok(config)
-}
-
-/// Every configuration file under `dir`, recursively.
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_files(&path, out)?;
-        } else if is_config_file(&path) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn is_config_file(path: &Path) -> bool {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    ["yml", "yaml", "toml"]
-        .iter()
-        .any(|known| extension.eq_ignore_ascii_case(known))
 }
