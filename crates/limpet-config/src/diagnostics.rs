@@ -1,9 +1,14 @@
 //! Status and errors of every configured element: Traefik's model, docs/traefik.md#element-status.
 //!
 //! An element is `enabled` until an error is added: a critical error disables it, a
-//! non-critical one turns it into `warning`. Errors are deduplicated and kept in order.
+//! non-critical one turns it into `warning`. Errors are deduplicated (by text, as Traefik
+//! shows them) and kept in order; each carries its [`Cause`].
+
+mod error;
 
 use std::collections::BTreeMap;
+
+pub use error::{Cause, ElementError, Remedy};
 
 /// Runtime status of a router, service or middleware (`status` in the API).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
@@ -29,14 +34,13 @@ impl Status {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ElementState {
     pub status: Status,
-    pub errors: Vec<String>,
+    pub errors: Vec<ElementError>,
 }
 
 impl ElementState {
     /// Records `error`; `critical` disables the element, otherwise it becomes a warning.
-    pub fn add_error(&mut self, error: impl Into<String>, critical: bool) {
-        let error = error.into();
-        if !self.errors.contains(&error) {
+    pub fn add_error(&mut self, error: ElementError, critical: bool) {
+        if !self.errors.iter().any(|e| e.reads_as(&error)) {
             self.errors.push(error);
         }
         self.status = if critical {
@@ -49,6 +53,11 @@ impl ElementState {
     pub fn is_usable(&self) -> bool {
         self.status != Status::Disabled
     }
+
+    /// The error texts, in order.
+    pub fn messages(&self) -> Vec<&str> {
+        self.errors.iter().map(|e| e.message.as_str()).collect()
+    }
 }
 
 /// The kind of element an error belongs to.
@@ -57,6 +66,26 @@ pub enum ElementKind {
     Router,
     Service,
     Middleware,
+}
+
+impl ElementKind {
+    /// `router`, `service` or `middleware` (logs, the API's `kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElementKind::Router => "router",
+            ElementKind::Service => "service",
+            ElementKind::Middleware => "middleware",
+        }
+    }
+
+    /// The key of its section in a configuration: `routers`, `services`, `middlewares`.
+    pub fn section(self) -> &'static str {
+        match self {
+            ElementKind::Router => "routers",
+            ElementKind::Service => "services",
+            ElementKind::Middleware => "middlewares",
+        }
+    }
 }
 
 /// State of every element of one configuration, keyed by qualified name.

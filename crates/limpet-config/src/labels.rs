@@ -216,7 +216,7 @@ fn wrap(kind: ElementKind, name: &str, raw: Value) -> Value {
     let mut element = Map::new();
     element.insert(name.to_owned(), raw);
     let mut http = Map::new();
-    http.insert(kind_key(kind).to_owned(), Value::Object(element));
+    http.insert(kind.section().to_owned(), Value::Object(element));
     let mut root = Map::new();
     root.insert("http".to_owned(), Value::Object(http));
     Value::Object(root)
@@ -255,15 +255,6 @@ fn unknown_label(key: &str, element: Option<(ElementKind, String)>) -> LabelProb
     }
 }
 
-/// The map key of an element kind in `http` (`routers`, `services`, `middlewares`).
-pub fn kind_key(kind: ElementKind) -> &'static str {
-    match kind {
-        ElementKind::Router => "routers",
-        ElementKind::Service => "services",
-        ElementKind::Middleware => "middlewares",
-    }
-}
-
 fn element_kind(segment: &str) -> Option<ElementKind> {
     [
         ElementKind::Router,
@@ -271,7 +262,7 @@ fn element_kind(segment: &str) -> Option<ElementKind> {
         ElementKind::Middleware,
     ]
     .into_iter()
-    .find(|kind| kind_key(*kind).eq_ignore_ascii_case(segment))
+    .find(|kind| kind.section().eq_ignore_ascii_case(segment))
 }
 
 fn is_other_namespace(segment: &str) -> bool {

@@ -2,14 +2,20 @@
 //! they say — above all sticky sessions that would fail silently. Pure: merged
 //! configuration + model + entrypoint facts in, [`Finding`]s out.
 //!
-//! Every finding has a stable code (`LMP001`…, documented in `docs/diagnostics.md`), the
-//! element path it concerns, a message, and a fix written as the corrected YAML (or Docker
-//! labels for the `docker` provider). The fix is also kept as a [`Patch`] that can be
-//! applied to the provider configurations, so tests (and tools) can check that it works.
+//! Every finding has a stable [`Code`] (documented in `docs/diagnostics.md`), the element
+//! path it concerns, a message, and a [`Fix`]: a [`Patch`] that can be applied to the
+//! provider configurations (so tests and tools can check that it works), rendered as the
+//! corrected YAML (or Docker labels for the `docker` provider) only when shown.
+//!
+//! Every check looks elements up in indexes built once ([`context`]), so linting stays
+//! near-linear in routers, services and servers.
 
 mod balance;
+mod code;
 mod context;
 mod cookie;
+mod finding;
+mod index;
 mod labels;
 mod middleware;
 mod patch;
@@ -19,140 +25,24 @@ mod report;
 mod scope;
 mod servers;
 mod shadow;
+mod shared;
 
-use serde::Serialize;
+use std::collections::BTreeSet;
 
-use crate::diagnostics::{Diagnostics, ElementKind};
+use crate::diagnostics::{Cause, Diagnostics, ElementError, ElementKind, Status};
 use crate::merge::Merged;
 use crate::model::Model;
 
+pub use code::Code;
 pub use context::{EntryPointFacts, LintContext};
+pub use finding::{Finding, Fix, Severity};
 pub use labels::label_findings;
 pub use patch::{apply_all, Patch};
 pub use report::{exit_code, render_text};
 
-/// Every code, with a one-line description (the order of `docs/diagnostics.md`).
-pub const CODES: &[(&str, &str)] = &[
-    ("LMP001", "sticky declared as a middleware"),
-    (
-        "LMP002",
-        "router shadowed by a router with the same rule on the same entrypoints",
-    ),
-    ("LMP003", "sticky service that no router reaches"),
-    ("LMP004", "sticky service with a single server"),
-    (
-        "LMP005",
-        "sticky service under hrw, whose cookie Traefik would ignore",
-    ),
-    ("LMP006", "sticky cookie with SameSite=None but not Secure"),
-    (
-        "LMP007",
-        "Secure sticky cookie served over plain HTTP without a redirect to HTTPS",
-    ),
-    (
-        "LMP008",
-        "sticky cookie Path that does not cover the router's paths",
-    ),
-    (
-        "LMP009",
-        "sticky cookie Domain that does not cover the router's hosts",
-    ),
-    (
-        "LMP010",
-        "sticky server given by IP address without a stable id",
-    ),
-    ("LMP011", "sticky service without any health check"),
-    (
-        "LMP012",
-        "two sticky services on overlapping hosts and paths share one cookie name",
-    ),
-    ("LMP013", "router pointing at a service that does not exist"),
-    (
-        "LMP014",
-        "router pointing at a middleware that does not exist",
-    ),
-    ("LMP015", "router naming an entrypoint that does not exist"),
-    ("LMP016", "Docker label or container that cannot be used"),
-];
-
-/// How bad a finding is: errors break traffic or stickiness, warnings lose it in some
-/// cases, infos are worth knowing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-/// One problem found in a configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// Stable code, `LMP001`….
-    pub code: &'static str,
-    pub severity: Severity,
-    /// The router, service or middleware it concerns…
-    #[serde(skip)]
-    pub kind: ElementKind,
-    /// …by qualified name (`whoami@docker`).
-    #[serde(skip)]
-    pub name: String,
-    /// Full path, e.g. `http.services.whoami@docker.loadBalancer.sticky`.
-    pub element: String,
-    pub message: String,
-    /// The corrected YAML or labels.
-    pub fix: String,
-    /// The fix in applicable form, when there is one.
-    #[serde(skip)]
-    pub patch: Option<Patch>,
-}
-
-impl Finding {
-    /// A finding on element (`kind`, qualified `name`), `suffix` naming the option.
-    fn new(code: &'static str, severity: Severity, kind: ElementKind, name: &str) -> Finding {
-        Finding {
-            code,
-            severity,
-            kind,
-            name: name.to_owned(),
-            element: element_path(kind, name, ""),
-            message: String::new(),
-            fix: String::new(),
-            patch: None,
-        }
-    }
-
-    fn at(mut self, suffix: &str) -> Finding {
-        self.element = element_path(self.kind, &self.name, suffix);
-        self
-    }
-
-    fn message(mut self, message: impl Into<String>) -> Finding {
-        self.message = message.into();
-        self
-    }
-
-    /// Sets the patch and renders it as the fix text, after `note` (why this fix).
-    fn patch(mut self, patch: Patch, note: &str) -> Finding {
-        self.fix = patch.render(note);
-        self.patch = Some(patch);
-        self
-    }
-}
-
 /// `http.<kind>s.<name>[.<suffix>]`.
 pub fn element_path(kind: ElementKind, name: &str, suffix: &str) -> String {
-    let base = format!("http.{}.{name}", crate::labels::kind_key(kind));
+    let base = format!("http.{}.{name}", kind.section());
     if suffix.is_empty() {
         base
     } else {
@@ -171,7 +61,7 @@ pub fn lint(merged: &Merged, model: &Model, ctx: &LintContext) -> Vec<Finding> {
         cookie::check,
         scope::check,
         servers::check,
-        cookie::check_shared_names,
+        shared::check,
         references::check,
         servers::check_health,
     ];
@@ -186,20 +76,66 @@ pub fn sort(findings: &mut [Finding]) {
         .sort_by(|a, b| (a.severity, a.code, &a.element).cmp(&(b.severity, b.code, &b.element)));
 }
 
-/// Records findings in the runtime model: each becomes an error of its element prefixed
-/// with its code (unless validation already recorded the same text), turning an `enabled` element into `warning` (an element validation
+/// Records findings in the runtime model: each becomes an error of its element with cause
+/// [`Cause::Lint`] (unless it restates errors validation already recorded there, in
+/// Traefik's words), turning an `enabled` element into `warning` (an element validation
 /// disabled stays disabled); the findings themselves are kept for the API.
-pub fn record(diagnostics: &mut Diagnostics, findings: &[Finding]) {
-    for finding in findings {
+pub fn record(diagnostics: &mut Diagnostics, findings: Vec<Finding>) {
+    for finding in &findings {
         let Some(state) = diagnostics.of_kind(finding.kind).get_mut(&finding.name) else {
             continue;
         };
-        // Broken references are already there in Traefik's words (validation): the API
-        // keeps showing exactly what Traefik shows.
-        let known = |part: &str| state.errors.iter().any(|e| e == part);
-        if !finding.message.split(", ").all(known) {
-            state.add_error(format!("{}: {}", finding.code, finding.message), false);
+        let restated = state
+            .errors
+            .iter()
+            .any(|e| e.cause.restated_by() == Some(finding.code));
+        if !restated {
+            let error = ElementError::new(Cause::Lint(finding.code), finding.message.clone());
+            state.add_error(error, false);
         }
     }
-    diagnostics.findings.extend(findings.iter().cloned());
+    diagnostics.findings.extend(findings);
+}
+
+/// A validation error no recorded finding restates: listed after the findings, with the
+/// fix its cause calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unrestated<'d> {
+    pub kind: ElementKind,
+    pub name: &'d str,
+    /// The element's status (`disabled` makes the error an error, else a warning).
+    pub status: Status,
+    pub error: &'d ElementError,
+}
+
+/// Every validation error of `diagnostics` that no finding restates, element by element.
+pub fn unrestated(diagnostics: &Diagnostics) -> Vec<Unrestated<'_>> {
+    let coded: BTreeSet<(ElementKind, &str, Code)> = diagnostics
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.name.as_str(), f.code))
+        .collect();
+    let mut out = Vec::new();
+    for (kind, name, state) in diagnostics.problems() {
+        for error in &state.errors {
+            if !is_listed(error, |code| coded.contains(&(kind, name, code))) {
+                let status = state.status;
+                out.push(Unrestated {
+                    kind,
+                    name,
+                    status,
+                    error,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether `error` is a recorded finding, or restated by one (`has_finding(code)`).
+fn is_listed(error: &ElementError, has_finding: impl Fn(Code) -> bool) -> bool {
+    match error.cause {
+        Cause::Lint(_) => true,
+        cause => cause.restated_by().is_some_and(has_finding),
+    }
 }

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use limpet_rule::RouteKey;
+
 use crate::dynamic::{Configuration, Middleware, Router, Service};
 
 /// One element of the merged configuration, as its provider wrote it.
@@ -87,6 +89,17 @@ pub fn provider_rank(provider: &str) -> usize {
     )
 }
 
+/// A router's place in the order routers are tried: higher (effective) priority first,
+/// then provider precedence ([`provider_rank`]), then name. The runtime's route tables and
+/// the lint's shadowing check both sort by it.
+pub fn route_key<'a>(priority: i64, provider: &str, name: &'a str) -> RouteKey<'a> {
+    RouteKey {
+        priority,
+        provider_rank: provider_rank(provider),
+        name,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +136,23 @@ mod tests {
         );
         let file = &merged.routers["app@file"];
         assert_eq!(qualify(&file.config.service, &file.provider), "svc@file");
+    }
+
+    #[test]
+    fn routes_sort_by_priority_then_provider_then_name() {
+        let mut keys = [
+            route_key(10, "file", "b@file"),
+            route_key(10, "file", "a@file"),
+            route_key(10, "docker", "z@docker"),
+            route_key(10, "internal", "api@internal"),
+            route_key(11, "file", "y@file"),
+        ];
+        keys.sort();
+        let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
+        assert_eq!(
+            names,
+            ["y@file", "api@internal", "z@docker", "a@file", "b@file"]
+        );
     }
 
     #[test]

@@ -40,6 +40,13 @@ pub struct RouterModel {
     pub service: String,
 }
 
+impl RouterModel {
+    /// Its place in the order routers are tried ([`crate::merge::route_key`]).
+    pub fn route_key(&self) -> limpet_rule::RouteKey<'_> {
+        crate::merge::route_key(self.priority, &self.provider, &self.name)
+    }
+}
+
 /// A usable service.
 #[derive(Debug, Clone)]
 pub struct ServiceModel {

@@ -15,7 +15,7 @@ mod signing;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Diagnostics, ElementKind, Status};
+use crate::diagnostics::{Diagnostics, ElementError, ElementKind, Status};
 use crate::merge::Merged;
 use crate::model::{Model, ServiceModel, MAX_WEIGHT};
 use crate::static_config::EntryPointSet;
@@ -65,19 +65,19 @@ pub fn summary(model: &Model) -> Summary {
 }
 
 /// `weight` if it is at most [`MAX_WEIGHT`] (negative weights are Traefik's "left out").
-fn bounded_weight(weight: i64) -> Result<i64, String> {
+fn bounded_weight(weight: i64) -> Result<i64, ElementError> {
     if weight <= MAX_WEIGHT {
         return Ok(weight);
     }
-    Err(format!(
+    Err(ElementError::invalid(format!(
         "weight {weight} is above the maximum {MAX_WEIGHT}; weights only count relative to \
          each other, so divide them all by a common factor"
-    ))
+    )))
 }
 
-/// The outcome of building one service: its model or its errors joined (Traefik reports a
-/// disabled dependency as `strings.Join(conf.Err, ", ")`).
-type ServiceOutcome = Result<ServiceModel, String>;
+/// The outcome of building one service: its model, or the error an element using it reports
+/// (a missing service, a recursion, or the service's errors joined as Traefik does).
+type ServiceOutcome = Result<ServiceModel, ElementError>;
 
 struct Validator<'a> {
     merged: &'a Merged,
@@ -97,7 +97,7 @@ impl<'a> Validator<'a> {
     }
 
     /// Records errors of an element; `critical` disables it.
-    fn report(&mut self, kind: ElementKind, name: &str, errors: &[String], critical: bool) {
+    fn report(&mut self, kind: ElementKind, name: &str, errors: &[ElementError], critical: bool) {
         let state = self.diagnostics.element(kind, name);
         for error in errors {
             state.add_error(error.clone(), critical);

@@ -4,7 +4,8 @@
 
 mod lint_common;
 
-use limpet_config::lint::Severity;
+use limpet_config::diagnostics::{Cause, Remedy};
+use limpet_config::lint::{Code, Severity};
 use lint_common::{context, does_not_trigger, file_provider, run, triggers};
 
 /// A sticky service that is fine: two servers by name, Secure cookie, HTTPS only,
@@ -63,17 +64,22 @@ http:
 "#;
     let finding = triggers(
         yaml,
-        "LMP001",
+        Code::Lmp001,
         "http.middlewares.sticky-sessions@file.sticky",
     );
     assert_eq!(finding.severity, Severity::Error);
-    assert!(finding.fix.contains("maxAge: 3600"), "{}", finding.fix);
+    assert!(
+        finding.fix.render().contains("maxAge: 3600"),
+        "{}",
+        finding.fix
+    );
     assert!(finding
         .fix
+        .render()
         .contains("# remove http.middlewares.sticky-sessions"));
     does_not_trigger(
         &yaml.replace("sticky: {cookie", "headers: {customRequestHeaders"),
-        "LMP001",
+        Code::Lmp001,
     );
 }
 
@@ -83,10 +89,17 @@ fn lmp001_disables_the_middleware_in_the_model() {
     let (model, _) = run(&file_provider(yaml), &context());
     let state = &model.diagnostics.middlewares["st@file"];
     assert_eq!(state.status.as_str(), "disabled");
-    assert!(
-        state.errors.iter().any(|e| e.starts_with("LMP001: ")),
-        "{state:?}"
-    );
+    let lint = state
+        .errors
+        .iter()
+        .find(|e| e.cause == Cause::Lint(Code::Lmp001))
+        .unwrap_or_else(|| panic!("{state:?}"));
+    assert!(lint
+        .to_string()
+        .starts_with("LMP001: \"sticky\" is not a middleware"));
+    let validation = &state.errors[0];
+    assert_eq!(validation.cause, Cause::StickyMiddleware);
+    assert_eq!(validation.cause.remedy(), Some(Remedy::MoveStickyToService));
 }
 
 const TWINS: &str = r#"
@@ -103,7 +116,7 @@ http:
 fn lmp002_shadowed_router() {
     // Same priority and provider: the name decides, as in the runtime's route order
     // (`whoami-replica@file` sorts before `whoami@file`).
-    let finding = triggers(TWINS, "LMP002", "http.routers.whoami@file");
+    let finding = triggers(TWINS, Code::Lmp002, "http.routers.whoami@file");
     assert_eq!(finding.severity, Severity::Warning);
     assert!(
         finding.message.contains("router whoami-replica@file"),
@@ -111,7 +124,7 @@ fn lmp002_shadowed_router() {
         finding.message
     );
     assert!(
-        finding.fix.contains("http://whoami-1:80"),
+        finding.fix.render().contains("http://whoami-1:80"),
         "{}",
         finding.fix
     );
@@ -122,9 +135,9 @@ fn lmp002_shadowed_router() {
     );
     does_not_trigger(
         &TWINS.replacen("whoami.localhost", "other.localhost", 1),
-        "LMP002",
+        Code::Lmp002,
     );
-    does_not_trigger(&TWINS.replacen("[web]", "[websecure]", 1), "LMP002");
+    does_not_trigger(&TWINS.replacen("[web]", "[websecure]", 1), Code::Lmp002);
 }
 
 #[test]
@@ -133,7 +146,7 @@ fn lmp003_sticky_service_no_router_reaches() {
         + "    app-webstack: {loadBalancer: {servers: [{url: \"http://app-1:8080\"}]}}\n";
     let finding = triggers(
         &yaml,
-        "LMP003",
+        Code::Lmp003,
         "http.services.app@file.loadBalancer.sticky",
     );
     assert!(
@@ -141,7 +154,7 @@ fn lmp003_sticky_service_no_router_reaches() {
         "{}",
         finding.message
     );
-    does_not_trigger(&good(SECURE), "LMP003");
+    does_not_trigger(&good(SECURE), Code::Lmp003);
 }
 
 #[test]
@@ -150,7 +163,7 @@ fn lmp003_without_a_near_miss_adds_a_router() {
         + "    other: {loadBalancer: {servers: [{url: \"http://o:8080\"}]}}\n";
     triggers(
         &yaml,
-        "LMP003",
+        Code::Lmp003,
         "http.services.app@file.loadBalancer.sticky",
     );
 }
@@ -160,11 +173,11 @@ fn lmp004_single_server() {
     let yaml = good(SECURE).replace("          - url: \"http://app-2:8080\"\n", "");
     let finding = triggers(
         &yaml,
-        "LMP004",
+        Code::Lmp004,
         "http.services.app@file.loadBalancer.servers",
     );
     assert_eq!(finding.severity, Severity::Info);
-    does_not_trigger(&good(SECURE), "LMP004");
+    does_not_trigger(&good(SECURE), Code::Lmp004);
 }
 
 #[test]
@@ -177,7 +190,7 @@ fn lmp005_strategy_ignores_sticky() {
     );
     triggers(
         &yaml,
-        "LMP005",
+        Code::Lmp005,
         "http.services.app@file.loadBalancer.strategy",
     );
     let near = sticky_app(
@@ -186,37 +199,49 @@ fn lmp005_strategy_ignores_sticky() {
         HOST,
         "websecure",
     );
-    does_not_trigger(&near, "LMP005");
+    does_not_trigger(&near, Code::Lmp005);
 }
 
 #[test]
 fn lmp006_same_site_none_without_secure() {
     let finding = triggers(
         &good("name: s, sameSite: none"),
-        "LMP006",
+        Code::Lmp006,
         "http.services.app@file.loadBalancer.sticky.cookie.sameSite",
     );
-    assert!(finding.fix.contains("secure: true"), "{}", finding.fix);
+    assert!(
+        finding.fix.render().contains("secure: true"),
+        "{}",
+        finding.fix
+    );
     let plain = sticky_app("name: s, sameSite: None", PASSIVE, HOST, "web");
     let finding = triggers(
         &plain,
-        "LMP006",
+        Code::Lmp006,
         "http.services.app@file.loadBalancer.sticky.cookie.sameSite",
     );
-    assert!(finding.fix.contains("sameSite: lax"), "{}", finding.fix);
-    does_not_trigger(&good("name: s, sameSite: none, secure: true"), "LMP006");
+    assert!(
+        finding.fix.render().contains("sameSite: lax"),
+        "{}",
+        finding.fix
+    );
+    does_not_trigger(&good("name: s, sameSite: none, secure: true"), Code::Lmp006);
 }
 
 #[test]
 fn lmp007_secure_cookie_over_plain_http() {
     let element = "http.services.app@file.loadBalancer.sticky.cookie.secure";
     let only_http = sticky_app(SECURE, PASSIVE, HOST, "web");
-    let finding = triggers(&only_http, "LMP007", element);
+    let finding = triggers(&only_http, Code::Lmp007, element);
     assert!(finding.message.contains("app@file"));
     let both = sticky_app(SECURE, PASSIVE, HOST, "web, websecure");
-    let finding = triggers(&both, "LMP007", element);
-    assert!(finding.fix.contains("redirectScheme"), "{}", finding.fix);
-    does_not_trigger(&good(SECURE), "LMP007");
+    let finding = triggers(&both, Code::Lmp007, element);
+    assert!(
+        finding.fix.render().contains("redirectScheme"),
+        "{}",
+        finding.fix
+    );
+    does_not_trigger(&good(SECURE), Code::Lmp007);
 }
 
 #[test]
@@ -228,7 +253,7 @@ fn lmp007_not_reported_when_the_entrypoint_redirects() {
         &ctx,
     );
     assert!(
-        !findings.iter().any(|f| f.code == "LMP007"),
+        !findings.iter().any(|f| f.code == Code::Lmp007),
         "{findings:#?}"
     );
 }
@@ -243,7 +268,7 @@ fn lmp008_cookie_path_does_not_cover_the_route() {
         rule,
         "websecure",
     );
-    let finding = triggers(&yaml, "LMP008", element);
+    let finding = triggers(&yaml, Code::Lmp008, element);
     assert!(finding.message.contains("/app"), "{}", finding.message);
     let empty = sticky_app(
         "name: s, secure: true, path: \"\"",
@@ -251,14 +276,14 @@ fn lmp008_cookie_path_does_not_cover_the_route() {
         rule,
         "websecure",
     );
-    triggers(&empty, "LMP008", element);
+    triggers(&empty, Code::Lmp008, element);
     let near = sticky_app(
         "name: s, secure: true, path: /app",
         PASSIVE,
         &rule.replace("/app", "/app/x"),
         "websecure",
     );
-    does_not_trigger(&near, "LMP008");
+    does_not_trigger(&near, Code::Lmp008);
 }
 
 #[test]
@@ -266,12 +291,12 @@ fn lmp009_cookie_domain_does_not_cover_the_host() {
     let yaml = good("name: s, secure: true, domain: other.com");
     triggers(
         &yaml,
-        "LMP009",
+        Code::Lmp009,
         "http.services.app@file.loadBalancer.sticky.cookie.domain",
     );
     does_not_trigger(
         &good("name: s, secure: true, domain: .Example.com"),
-        "LMP009",
+        Code::Lmp009,
     );
 }
 
@@ -282,14 +307,18 @@ fn lmp010_servers_by_ip_without_id() {
         .replace("app-2:8080", "[fd00::2]:8080");
     let finding = triggers(
         &yaml,
-        "LMP010",
+        Code::Lmp010,
         "http.services.app@file.loadBalancer.servers[0]",
     );
-    assert!(finding.fix.contains("id: app-1"), "{}", finding.fix);
+    assert!(
+        finding.fix.render().contains("id: app-1"),
+        "{}",
+        finding.fix
+    );
     let near = yaml
         .replace("10.0.0.1:8080\"", "10.0.0.1:8080\"\n            id: a")
         .replace("[fd00::2]:8080\"", "[fd00::2]:8080\"\n            id: b");
-    does_not_trigger(&near, "LMP010");
+    does_not_trigger(&near, Code::Lmp010);
 }
 
 #[test]
@@ -297,7 +326,7 @@ fn lmp011_no_health_check() {
     let yaml = sticky_app(SECURE, "", HOST, "websecure");
     triggers(
         &yaml,
-        "LMP011",
+        Code::Lmp011,
         "http.services.app@file.loadBalancer.healthCheck",
     );
     let near = sticky_app(
@@ -306,7 +335,7 @@ fn lmp011_no_health_check() {
         HOST,
         "websecure",
     );
-    does_not_trigger(&near, "LMP011");
+    does_not_trigger(&near, Code::Lmp011);
 }
 
 fn two_apps(second_host: &str) -> String {
@@ -335,11 +364,11 @@ http:
 fn lmp012_shared_cookie_name() {
     let finding = triggers(
         &two_apps("app.example.com"),
-        "LMP012",
+        Code::Lmp012,
         "http.services.app@file.loadBalancer.sticky.cookie.name",
     );
     assert!(finding.message.contains("api@file"), "{}", finding.message);
-    does_not_trigger(&two_apps("api.example.com"), "LMP012");
+    does_not_trigger(&two_apps("api.example.com"), Code::Lmp012);
 }
 
 const REFERENCES: &str = r#"
@@ -355,33 +384,33 @@ http:
 #[test]
 fn lmp013_missing_service() {
     let missing = REFERENCES.replace("service: app}", "service: nope}");
-    let finding = triggers(&missing, "LMP013", "http.routers.app@file.service");
+    let finding = triggers(&missing, Code::Lmp013, "http.routers.app@file.service");
     assert_eq!(finding.message, "the service \"nope@file\" does not exist");
     let near = REFERENCES.replace("service: app}", "service: app-webstack}");
-    let finding = triggers(&near, "LMP013", "http.routers.app@file.service");
+    let finding = triggers(&near, Code::Lmp013, "http.routers.app@file.service");
     assert!(
-        finding.fix.contains("did you mean app@file"),
+        finding.fix.render().contains("did you mean app@file"),
         "{}",
         finding.fix
     );
-    does_not_trigger(REFERENCES, "LMP013");
+    does_not_trigger(REFERENCES, Code::Lmp013);
 }
 
 #[test]
 fn lmp014_missing_middleware() {
     let yaml = REFERENCES.replace("service: app}", "service: app, middlewares: [auth, nope]}");
-    let finding = triggers(&yaml, "LMP014", "http.routers.app@file.middlewares[1]");
+    let finding = triggers(&yaml, Code::Lmp014, "http.routers.app@file.middlewares[1]");
     assert_eq!(finding.message, "middleware \"nope@file\" does not exist");
     does_not_trigger(
         &REFERENCES.replace("service: app}", "service: app, middlewares: [auth]}"),
-        "LMP014",
+        Code::Lmp014,
     );
 }
 
 #[test]
 fn lmp015_missing_entry_point() {
     let only = REFERENCES.replace("[web]", "[nope]");
-    let finding = triggers(&only, "LMP015", "http.routers.app@file.entryPoints");
+    let finding = triggers(&only, Code::Lmp015, "http.routers.app@file.entryPoints");
     assert_eq!(
         finding.message,
         "entryPoint \"nope\" doesn't exist, no valid entryPoint for this router"
@@ -389,9 +418,9 @@ fn lmp015_missing_entry_point() {
     assert_eq!(finding.severity, Severity::Error);
     let one_left = triggers(
         &REFERENCES.replace("[web]", "[web, nope]"),
-        "LMP015",
+        Code::Lmp015,
         "http.routers.app@file.entryPoints",
     );
     assert_eq!(one_left.severity, Severity::Warning);
-    does_not_trigger(REFERENCES, "LMP015");
+    does_not_trigger(REFERENCES, Code::Lmp015);
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use limpet_config::compose::docker_provider;
 use limpet_config::dynamic::Configuration;
-use limpet_config::lint::{label_findings, LintContext, CODES};
+use limpet_config::lint::{label_findings, Code, LintContext};
 use lint_common::{context, file_provider, run};
 
 const DOC: &str = include_str!("../../../docs/diagnostics.md");
@@ -36,17 +36,17 @@ fn codes_of(yaml: &str) -> Vec<&'static str> {
             BTreeMap::from([("docker".to_owned(), outcome.configuration)]);
         let (_, mut findings) = run(&providers, &LintContext::assumed());
         findings.extend(label_findings(&outcome.problems, "docker"));
-        return findings.iter().map(|f| f.code).collect();
+        return findings.iter().map(|f| f.code.as_str()).collect();
     }
     let (_, findings) = run(&file_provider(yaml), &context());
-    findings.iter().map(|f| f.code).collect()
+    findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 #[test]
 fn every_code_is_documented_with_a_trigger_and_a_fix() {
     let sections = sections();
     let documented: Vec<&str> = sections.iter().map(|(c, _)| c.as_str()).collect();
-    let known: Vec<&str> = CODES.iter().map(|(c, _)| *c).collect();
+    let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(documented, known);
     for (code, blocks) in &sections {
         assert_eq!(blocks.len(), 2, "{code}: a trigger and a fix");

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use limpet_config::compose::docker_provider;
 use limpet_config::dynamic::Configuration;
 use limpet_config::labels::decode_labels;
-use limpet_config::lint::{label_findings, Finding, LintContext, Severity};
+use limpet_config::lint::{label_findings, Code, Finding, LintContext, Severity};
 use lint_common::{expect, run};
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -117,14 +117,15 @@ fn compose_findings(text: &str) -> (BTreeMap<String, Configuration>, Vec<Finding
 fn lmp016_unusable_label_and_its_fix() {
     let bad = "services:\n  app:\n    expose: [80]\n    labels:\n      - traefik.http.services.app.loadbalancer.stickyy=true\n";
     let (_, findings) = compose_findings(bad);
-    let finding = expect(&findings, "LMP016", "http.services.app@docker");
+    let finding = expect(&findings, Code::Lmp016, "http.services.app@docker");
     assert_eq!(finding.severity, Severity::Error);
-    let label = finding.fix.lines().last().unwrap();
+    let fix = finding.fix.render();
+    let label = fix.lines().last().unwrap();
     assert_eq!(label, "traefik.http.services.app.loadbalancer.stickyy");
     // The fix: correct the label (or remove it) — either way the element is back.
     let (providers, findings) = compose_findings(&bad.replace("stickyy", "sticky.cookie"));
     assert!(
-        !findings.iter().any(|f| f.code == "LMP016"),
+        !findings.iter().any(|f| f.code == Code::Lmp016),
         "{findings:#?}"
     );
     let http = providers["docker"].http.as_ref().unwrap();
@@ -186,12 +187,12 @@ fn tutorial_compose_file_reports_sticky_middleware_and_shadowed_router() {
     let (_, findings) = compose_findings(TUTORIAL);
     let sticky = expect(
         &findings,
-        "LMP001",
+        Code::Lmp001,
         "http.middlewares.sticky-sessions@docker.sticky",
     );
     assert_eq!(sticky.severity, Severity::Error);
     assert!(
-        sticky.fix.contains(
+        sticky.fix.render().contains(
             "traefik.http.services.whoami.loadbalancer.sticky.cookie.name=my_app_session"
         ),
         "{}",
@@ -199,8 +200,9 @@ fn tutorial_compose_file_reports_sticky_middleware_and_shadowed_router() {
     );
     assert!(sticky
         .fix
+        .render()
         .contains("# remove every label traefik.http.middlewares.sticky-sessions.*"));
-    let shadowed = expect(&findings, "LMP002", "http.routers.whoami@docker");
+    let shadowed = expect(&findings, Code::Lmp002, "http.routers.whoami@docker");
     assert!(
         shadowed.message.contains("whoami-replica@docker"),
         "{}",
@@ -215,8 +217,8 @@ fn fix_until_clean(providers: &mut BTreeMap<String, Configuration>) -> Vec<Findi
         let (_, findings) = run(providers, &LintContext::assumed());
         let next = findings
             .iter()
-            .find(|f| f.severity != Severity::Info && f.patch.is_some());
-        match next.and_then(|f| f.patch.as_ref()) {
+            .find(|f| f.severity != Severity::Info && f.fix.patch().is_some());
+        match next.and_then(|f| f.fix.patch()) {
             Some(patch) => patch.apply(providers),
             None => return findings,
         }

@@ -67,7 +67,7 @@ fn router_error_texts() {
         let model = model_of(&yaml);
         let state = router_state(&model, "r@file");
         assert_eq!(&state.status, status, "{router}: {state:?}");
-        assert_eq!(state.errors, *errors, "{router}");
+        assert_eq!(state.messages(), *errors, "{router}");
         assert_eq!(
             model.routers.contains_key("r@file"),
             *status != Status::Disabled,
@@ -115,7 +115,7 @@ fn service_error_texts() {
         let state = service_state(&model, "s@file");
         assert_eq!(state.status, Status::Disabled, "{service}");
         assert!(
-            state.errors.iter().any(|e| e.starts_with(expected)),
+            state.errors.iter().any(|e| e.message.starts_with(expected)),
             "{service}: {:?}",
             state.errors
         );
@@ -132,12 +132,14 @@ fn weighted_recursion_is_detected() {
         let state = service_state(&model, name);
         assert_eq!(state.status, Status::Disabled);
         assert!(
-            state.errors[0].contains("recursion detected in a@file->b@file->a@file"),
+            state.errors[0]
+                .message
+                .contains("recursion detected in a@file->b@file->a@file"),
             "{:?}",
             state.errors
         );
     }
-    assert_eq!(service_state(&model, "a@file").errors[0], "building HTTP service \"b\": building HTTP service \"a\": could not instantiate service a@file: recursion detected in a@file->b@file->a@file");
+    assert_eq!(service_state(&model, "a@file").errors[0].message, "building HTTP service \"b\": building HTTP service \"a\": could not instantiate service a@file: recursion detected in a@file->b@file->a@file");
 }
 
 #[test]
@@ -173,25 +175,29 @@ http:
     let model = model_of(yaml);
     let mw = |name: &str| model.diagnostics.middlewares[name].clone();
     assert_eq!(
-        mw("hdr@file").errors,
+        mw("hdr@file").messages(),
         ["middleware type \"headers\" is not supported yet"]
     );
     assert!(
-        mw("sticky@file").errors[0].contains("loadBalancer.sticky.cookie"),
+        mw("sticky@file").errors[0]
+            .message
+            .contains("loadBalancer.sticky.cookie"),
         "{:?}",
         mw("sticky@file")
     );
-    assert_eq!(mw("two@file").errors, ["cannot create middleware: multi-types middleware not supported, consider declaring two different pieces of middleware instead"]);
+    assert_eq!(mw("two@file").messages(), ["cannot create middleware: multi-types middleware not supported, consider declaring two different pieces of middleware instead"]);
     assert_eq!(
-        mw("bogus@file").errors,
+        mw("bogus@file").messages(),
         ["unknown middleware type \"frobnicate\""]
     );
     let r = router_state(&model, "r@file");
     assert_eq!(r.status, Status::Disabled);
-    assert_eq!(r.errors, ["middleware \"hdr@file\" of type \"headers\" cannot be used: middleware type \"headers\" is not supported yet"]);
+    assert_eq!(r.messages(), ["middleware \"hdr@file\" of type \"headers\" cannot be used: middleware type \"headers\" is not supported yet"]);
     let s = router_state(&model, "s@file");
     assert!(
-        s.errors[0].starts_with("middleware \"sticky@file\" of type \"sticky\" cannot be used: "),
+        s.errors[0]
+            .message
+            .starts_with("middleware \"sticky@file\" of type \"sticky\" cannot be used: "),
         "{s:?}"
     );
     assert!(model.routers.is_empty());
@@ -203,11 +209,11 @@ fn service_middlewares_disable_the_service_and_its_routers() {
     let yaml = "http:\n  routers:\n    r:\n      rule: \"Host(`a`)\"\n      service: s\n  services:\n    s:\n      middlewares: [missing]\n      loadBalancer:\n        servers: [{url: \"http://a\"}]\n";
     let model = model_of(yaml);
     assert_eq!(
-        service_state(&model, "s@file").errors,
+        service_state(&model, "s@file").messages(),
         ["middleware \"missing@file\" does not exist"]
     );
     assert_eq!(
-        router_state(&model, "r@file").errors,
+        router_state(&model, "r@file").messages(),
         ["middleware \"missing@file\" does not exist"]
     );
 }
@@ -362,7 +368,7 @@ fn bad_rule_disables_router_with_rule_error_text() {
     match limpet_rule::Rule::parse(rule) {
         Err(error) => {
             assert_eq!(state.status, Status::Disabled);
-            assert_eq!(state.errors, [error.to_string()]);
+            assert_eq!(state.messages(), [error.to_string()]);
         }
         // The rule crate may still be a placeholder that accepts everything.
         Ok(_) => assert_eq!(state.status, Status::Enabled),
@@ -395,7 +401,9 @@ fn https_servers_are_refused_with_a_clear_error() {
     let state = service_state(&model, "s@file");
     assert_eq!(state.status, Status::Disabled);
     assert!(
-        state.errors[0].contains("https servers are not supported yet"),
+        state.errors[0]
+            .message
+            .contains("https servers are not supported yet"),
         "{:?}",
         state.errors
     );
@@ -407,7 +415,9 @@ fn a_servers_transport_is_a_warning_not_silence() {
     let state = service_state(&model, "s@file");
     assert_eq!(state.status, Status::Warning);
     assert!(
-        state.errors[0].starts_with("serversTransport \"fast\" is not supported yet"),
+        state.errors[0]
+            .message
+            .starts_with("serversTransport \"fast\" is not supported yet"),
         "{:?}",
         state.errors
     );

@@ -63,7 +63,7 @@ fn a_server_weight_above_the_maximum_disables_the_service() {
     let state = state(&model, "s@file");
     assert_eq!(state.status, Status::Disabled);
     assert_eq!(
-        state.errors,
+        state.messages(),
         [format!(
             "server \"http://10.0.0.1\": weight {} is above the maximum 1000000; weights only \
              count relative to each other, so divide them all by a common factor",
@@ -81,7 +81,9 @@ fn a_weighted_child_weight_above_the_maximum_disables_the_service() {
     assert_eq!(state.status, Status::Disabled);
     assert_eq!(state.errors.len(), 1, "{:?}", state.errors);
     assert!(
-        state.errors[0].starts_with("service \"a\": weight 1000001 is above the maximum 1000000"),
+        state.errors[0]
+            .message
+            .starts_with("service \"a\": weight 1000001 is above the maximum 1000000"),
         "{:?}",
         state.errors
     );
@@ -94,7 +96,7 @@ fn too_many_passive_attempts_disable_the_service() {
     let state = state(&model, "s@file");
     assert_eq!(state.status, Status::Disabled);
     assert_eq!(
-        state.errors,
+        state.messages(),
         [
             "passiveHealthCheck.maxFailedAttempts 5000000000 is above the maximum 10000; use a \
           shorter failureWindow with fewer attempts"
@@ -109,7 +111,7 @@ fn health_check_durations_not_positive_use_the_defaults_and_say_so() {
     let state = state(&model, "s@file");
     assert_eq!(state.status, Status::Warning, "the service still serves");
     assert_eq!(
-        state.errors,
+        state.messages(),
         [
             "healthCheck.interval -1s is not positive: 30s is used instead",
             "healthCheck.unhealthyInterval 0s is not positive: 30s is used instead",

@@ -8,6 +8,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use limpet_config::diagnostics::Cause;
+use limpet_config::lint::Code;
 use support::Limpet;
 
 const STICKY_MIDDLEWARE: &str = r#"
@@ -29,12 +31,15 @@ async fn findings_set_element_status_and_errors_in_the_model() {
     let middleware = &diagnostics.middlewares["sticky-sessions@file"];
     assert_eq!(middleware.status.as_str(), "disabled");
     assert!(
-        middleware.errors.iter().any(|e| e.starts_with("LMP001: ")),
+        middleware
+            .errors
+            .iter()
+            .any(|e| e.cause == Cause::Lint(Code::Lmp001) && e.to_string().starts_with("LMP001: ")),
         "{middleware:?}"
     );
-    let codes: Vec<&str> = diagnostics.findings.iter().map(|f| f.code).collect();
-    assert!(codes.contains(&"LMP001"), "{codes:?}");
-    assert!(codes.contains(&"LMP002"), "{codes:?}");
+    let codes: Vec<Code> = diagnostics.findings.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&Code::Lmp001), "{codes:?}");
+    assert!(codes.contains(&Code::Lmp002), "{codes:?}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use limpet_config::diagnostics::Status;
+use limpet_config::diagnostics::{Cause, Status};
 use support::{origin, HttpClient, Limpet};
 
 fn one_router(name: &str, host: &str, service: &str, backend: &str) -> String {
@@ -160,9 +160,10 @@ async fn router_to_missing_service_is_disabled_while_others_serve() {
     let state = &snapshot.model.diagnostics.routers["bad@file"];
     assert_eq!(state.status, Status::Disabled);
     assert_eq!(
-        state.errors,
-        vec!["the service \"does-not-exist@file\" does not exist".to_owned()]
+        state.messages(),
+        ["the service \"does-not-exist@file\" does not exist"]
     );
+    assert_eq!(state.errors[0].cause, Cause::MissingService);
 }
 
 #[tokio::test]
@@ -187,7 +188,7 @@ async fn router_naming_a_middleware_is_disabled_not_ignored() {
         state
             .errors
             .iter()
-            .any(|e| e.contains("stripPrefix") && e.contains("not supported")),
+            .any(|e| e.message.contains("stripPrefix") && e.message.contains("not supported")),
         "{:?}",
         state.errors
     );

@@ -160,10 +160,19 @@ fn fill_servers(
     Ok(())
 }
 
-fn server_of(labels: &ServerLabels, container: &Container) -> Result<Server, String> {
+/// Why a container's server cannot be built (Traefik's texts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+enum ServerError {
+    #[error("defining scheme or port is not allowed when URL is defined")]
+    UrlWithSchemeOrPort,
+    #[error("port is missing")]
+    NoPort,
+}
+
+fn server_of(labels: &ServerLabels, container: &Container) -> Result<Server, ServerError> {
     let url = match &labels.url {
         Some(_) if labels.port.is_some() || labels.scheme.is_some() => {
-            return Err("defining scheme or port is not allowed when URL is defined".to_owned())
+            return Err(ServerError::UrlWithSchemeOrPort)
         }
         Some(url) => url.clone(),
         None => {
@@ -172,7 +181,7 @@ fn server_of(labels: &ServerLabels, container: &Container) -> Result<Server, Str
                 .port
                 .clone()
                 .or_else(|| lowest_port(container))
-                .ok_or_else(|| "port is missing".to_owned())?;
+                .ok_or(ServerError::NoPort)?;
             format!("{scheme}://{}:{port}", container.host)
         }
     };

@@ -94,11 +94,7 @@ fn without_servers(service: &Service) -> Service {
 }
 
 fn conflict(kind: ElementKind, name: &str) -> LabelProblem {
-    let what = match kind {
-        ElementKind::Router => "router",
-        ElementKind::Service => "service",
-        ElementKind::Middleware => "middleware",
-    };
+    let what = kind.as_str();
     LabelProblem {
         element: Some((kind, name.to_owned())),
         label: name.to_owned(),

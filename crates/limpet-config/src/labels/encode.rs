@@ -10,7 +10,7 @@ use crate::diagnostics::ElementKind;
 
 /// The labels that declare element `name` of `kind` with `config`, one `key=value` each.
 pub fn element_labels<T: Serialize>(kind: ElementKind, name: &str, config: &T) -> Vec<String> {
-    let prefix = format!("traefik.http.{}.{name}", super::kind_key(kind));
+    let prefix = format!("traefik.http.{}.{name}", kind.section());
     let mut lines = Vec::new();
     if let Ok(value) = serde_json::to_value(config) {
         flatten(&prefix, &value, &mut lines);

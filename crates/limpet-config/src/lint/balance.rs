@@ -5,10 +5,10 @@
 //! cookie, so the same files served by Traefik lose every session.
 
 use super::context::{Input, StickyService};
-use super::patch::Patch;
-use super::{Finding, Severity};
+use super::finding::Draft;
+use super::{Code, Finding, Severity};
 use crate::diagnostics::ElementKind;
-use crate::dynamic::{LoadBalancer, Service};
+use crate::dynamic::LoadBalancer;
 
 pub(super) fn check(input: &Input<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -36,14 +36,19 @@ fn single_server(sticky: &StickyService<'_>, lb: &LoadBalancer) -> Finding {
          if its replicas are declared as separate services, make them servers of this one",
         sticky.name
     );
-    Finding::new("LMP004", Severity::Info, ElementKind::Service, sticky.name)
-        .at("loadBalancer.servers")
-        .message(message)
-        .patch(
-            with_lb(sticky, without),
-            "add every replica as a server of this service (or scale the container);\n\
+    Draft::new(
+        Code::Lmp004,
+        Severity::Info,
+        ElementKind::Service,
+        sticky.name,
+    )
+    .at("loadBalancer.servers")
+    .message(message)
+    .patch(
+        sticky.with_lb(without),
+        "add every replica as a server of this service (or scale the container);\n\
              if one server is intended, sticky can go",
-        )
+    )
 }
 
 fn ignoring_strategy(sticky: &StickyService<'_>, lb: &LoadBalancer) -> Finding {
@@ -57,8 +62,8 @@ fn ignoring_strategy(sticky: &StickyService<'_>, lb: &LoadBalancer) -> Finding {
          the cookie, so these files lose every session when Traefik serves them",
         sticky.name, lb.strategy
     );
-    Finding::new(
-        "LMP005",
+    Draft::new(
+        Code::Lmp005,
         Severity::Warning,
         ElementKind::Service,
         sticky.name,
@@ -66,16 +71,8 @@ fn ignoring_strategy(sticky: &StickyService<'_>, lb: &LoadBalancer) -> Finding {
     .at("loadBalancer.strategy")
     .message(message)
     .patch(
-        with_lb(sticky, wrr),
+        sticky.with_lb(wrr),
         "to stay portable to Traefik, use the default strategy (wrr; p2c and leasttime \
              honour the cookie in both)",
     )
-}
-
-fn with_lb(sticky: &StickyService<'_>, lb: LoadBalancer) -> Patch {
-    let service = Service {
-        load_balancer: Some(lb),
-        ..sticky.element.config.clone()
-    };
-    Patch::new(&sticky.element.provider).service(sticky.name, service)
 }

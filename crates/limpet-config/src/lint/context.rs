@@ -1,13 +1,17 @@
 //! What the checks look at: entrypoint facts from the static configuration, every router
-//! with its parsed rule and effective entrypoints, which services each router reaches
-//! (through weighted, mirroring and failover children), and the sticky services.
+//! with its parsed rule and effective entrypoints, the sticky services, and the indexes
+//! ([`super::index`]) that say which routers reach a service (through weighted, mirroring
+//! and failover children) or use a middleware.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
+use limpet_rule::RouteKey;
 use serde_json::Value;
 
-use crate::dynamic::{Cookie, Router, Service};
-use crate::merge::{qualify, Element, Merged};
+use super::index::{Reach, Similar};
+use super::patch::Patch;
+use crate::dynamic::{Cookie, LoadBalancer, Router, Service, Sticky};
+use crate::merge::{qualify, route_key, Element, Merged};
 use crate::model::{Model, ServiceKind, StickyModel};
 use crate::static_config::{effective_entry_points, entry_point_set, EntryPoint, StaticConfig};
 
@@ -101,13 +105,20 @@ pub(super) struct RouterFacts<'a> {
     pub entry_points: Vec<String>,
     /// Qualified service; empty when none is named.
     pub service: String,
-    /// Every service it reaches, its own included.
-    pub reaches: BTreeSet<String>,
+    /// Qualified middlewares, in order.
+    pub middlewares: Vec<String>,
 }
 
 impl RouterFacts<'_> {
     pub fn config(&self) -> &Router {
         &self.element.config
+    }
+
+    /// Its place in the order routers are tried.
+    pub fn route_key(&self) -> RouteKey<'_> {
+        let config = self.config();
+        let priority = limpet_rule::effective_priority(config.priority, &config.rule);
+        route_key(priority, &self.element.provider, self.name)
     }
 
     /// Entrypoints through which the router serves plain HTTP (no TLS, no redirect).
@@ -136,21 +147,56 @@ pub(super) struct StickyService<'a> {
     pub at: &'static str,
 }
 
+impl StickyService<'_> {
+    /// A patch writing the service with load balancer `lb`.
+    pub fn with_lb(&self, lb: LoadBalancer) -> Patch {
+        let service = Service {
+            load_balancer: Some(lb),
+            ..self.element.config.clone()
+        };
+        Patch::new(&self.element.provider).service(self.name, service)
+    }
+
+    /// A patch writing the service with its sticky cookie replaced by `cookie`.
+    pub fn with_cookie(&self, cookie: Cookie) -> Patch {
+        let mut service: Service = self.element.config.clone();
+        let slot: Option<&mut Sticky> = if self.at.starts_with("weighted") {
+            service.weighted.as_mut().and_then(|w| w.sticky.as_mut())
+        } else {
+            service
+                .load_balancer
+                .as_mut()
+                .and_then(|lb| lb.sticky.as_mut())
+        };
+        if let Some(slot) = slot {
+            slot.cookie = Some(cookie);
+        }
+        Patch::new(&self.element.provider).service(self.name, service)
+    }
+}
+
 /// Everything the checks share.
 pub(super) struct Input<'a> {
     pub merged: &'a Merged,
     pub ctx: &'a LintContext,
     pub routers: Vec<RouterFacts<'a>>,
     pub sticky: Vec<StickyService<'a>>,
+    reach: Reach<'a>,
+    /// Services by base name.
+    pub service_names: Similar<'a>,
 }
 
 impl<'a> Input<'a> {
     pub fn new(merged: &'a Merged, model: &'a Model, ctx: &'a LintContext) -> Input<'a> {
-        let routers = merged
+        let routers: Vec<RouterFacts<'a>> = merged
             .routers
             .iter()
-            .map(|(name, element)| router_facts(merged, ctx, name, element))
+            .map(|(name, element)| router_facts(model, ctx, name, element))
             .collect();
+        let uses = routers
+            .iter()
+            .map(|r| (r.service.as_str(), r.middlewares.as_slice()));
+        let reach = Reach::new(merged, uses);
         let sticky = model
             .services
             .iter()
@@ -159,22 +205,44 @@ impl<'a> Input<'a> {
         Input {
             merged,
             ctx,
-            routers,
+            reach,
             sticky,
+            service_names: Similar::new(merged.services.keys().map(String::as_str)),
+            routers,
         }
     }
 
-    /// Routers that reach `service`.
+    /// Routers that reach `service` (naming it or a service above it), in name order.
     pub fn routers_reaching(&self, service: &str) -> Vec<&RouterFacts<'a>> {
-        self.routers
-            .iter()
-            .filter(|r| r.reaches.contains(service))
+        let indexes = self.reach.routers_reaching(service);
+        indexes
+            .into_iter()
+            .filter_map(|i| self.routers.get(i))
             .collect()
+    }
+
+    /// Routers using middleware `qualified`, in name order.
+    pub fn routers_using(&self, qualified: &str) -> Vec<&RouterFacts<'a>> {
+        let indexes = self.reach.routers_using(qualified);
+        indexes
+            .iter()
+            .filter_map(|i| self.routers.get(*i))
+            .collect()
+    }
+
+    /// Whether another service names `service` as a child.
+    pub fn is_child(&self, service: &str) -> bool {
+        self.reach.is_child(service)
+    }
+
+    /// Whether a `weighted` service names `service` as a child.
+    pub fn is_weighted_child(&self, service: &str) -> bool {
+        self.reach.is_weighted_child(service)
     }
 }
 
 fn router_facts<'a>(
-    merged: &'a Merged,
+    model: &Model,
     ctx: &LintContext,
     name: &'a str,
     element: &'a Element<Router>,
@@ -190,49 +258,23 @@ fn router_facts<'a>(
     } else {
         qualify(&config.service, &element.provider)
     };
+    // Usable routers were parsed by validation; the others are parsed here.
+    let rule = match model.routers.get(name) {
+        Some(usable) => Some(usable.rule.clone()),
+        None => limpet_rule::Rule::parse(&config.rule).ok(),
+    };
     RouterFacts {
         name,
         element,
-        rule: limpet_rule::Rule::parse(&config.rule).ok(),
+        rule,
         entry_points,
-        reaches: reachable(merged, &service),
         service,
+        middlewares: config
+            .middlewares
+            .iter()
+            .map(|m| qualify(m, &element.provider))
+            .collect(),
     }
-}
-
-/// `start` and every service below it.
-pub(super) fn reachable(merged: &Merged, start: &str) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![start.to_owned()];
-    while let Some(name) = stack.pop() {
-        if name.is_empty() || !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(element) = merged.services.get(&name) {
-            let children = children_of(&element.config);
-            stack.extend(children.iter().map(|c| qualify(c, &element.provider)));
-        }
-    }
-    seen
-}
-
-fn children_of(service: &Service) -> Vec<String> {
-    let mut children = Vec::new();
-    if let Some(weighted) = &service.weighted {
-        children.extend(weighted.services.iter().map(|c| c.name.clone()));
-    }
-    if let Some(hrw) = &service.highest_random_weight {
-        children.extend(hrw.services.iter().map(|c| c.name.clone()));
-    }
-    if let Some(mirroring) = &service.mirroring {
-        children.push(mirroring.service.clone());
-        children.extend(mirroring.mirrors.iter().map(|m| m.name.clone()));
-    }
-    if let Some(failover) = &service.failover {
-        children.push(failover.service.clone());
-        children.push(failover.fallback.clone());
-    }
-    children
 }
 
 fn sticky_service<'a>(

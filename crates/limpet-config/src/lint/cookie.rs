@@ -1,16 +1,14 @@
 //! Cookie attributes browsers act on:
 //! LMP006 `sameSite: none` without `secure` (runbook cause 4: the browser rejects it);
 //! LMP007 `secure: true` reachable over plain HTTP without a redirect (cause 6: the browser
-//! never sends it back on that leg); LMP012 two sticky services whose cookies have the same
-//! name on overlapping hosts and paths (each re-pins the other's clients).
-
-use limpet_rule::HostConstraint;
+//! never sends it back on that leg).
 
 use super::context::{get_ci, Input, RouterFacts, StickyService};
-use super::patch::{base, Patch};
-use super::{Finding, Severity};
+use super::finding::Draft;
+use super::patch::Patch;
+use super::{Code, Finding, Severity};
 use crate::diagnostics::ElementKind;
-use crate::dynamic::{Cookie, Middleware, Router, Service, Sticky};
+use crate::dynamic::{Middleware, Router};
 use crate::merge::qualify;
 use crate::model::SameSite;
 
@@ -41,14 +39,19 @@ fn same_site_none(sticky: &StickyService<'_>, plain_http: bool) -> Finding {
         cookie.secure = true;
         "SameSite=None requires Secure"
     };
-    Finding::new("LMP006", Severity::Error, ElementKind::Service, sticky.name)
-        .at(&format!("{}.cookie.sameSite", sticky.at))
-        .message(format!(
-            "the sticky cookie of {} has SameSite=None without Secure: browsers reject it when it \
+    Draft::new(
+        Code::Lmp006,
+        Severity::Error,
+        ElementKind::Service,
+        sticky.name,
+    )
+    .at(&format!("{}.cookie.sameSite", sticky.at))
+    .message(format!(
+        "the sticky cookie of {} has SameSite=None without Secure: browsers reject it when it \
              is set, so no request is ever sticky",
-            sticky.name
-        ))
-        .patch(with_cookie(sticky, cookie), note)
+        sticky.name
+    ))
+    .patch(sticky.with_cookie(cookie), note)
 }
 
 fn secure_over_http(
@@ -68,9 +71,14 @@ fn secure_over_http(
         .routers_reaching(sticky.name)
         .iter()
         .any(|r| serves_https(input, r));
-    let finding = Finding::new("LMP007", Severity::Error, ElementKind::Service, sticky.name)
-        .at(&format!("{}.cookie.secure", sticky.at))
-        .message(message);
+    let finding = Draft::new(
+        Code::Lmp007,
+        Severity::Error,
+        ElementKind::Service,
+        sticky.name,
+    )
+    .at(&format!("{}.cookie.secure", sticky.at))
+    .message(message);
     if https_too {
         finding.patch(
             redirected(plain),
@@ -84,7 +92,7 @@ fn secure_over_http(
             cookie.same_site = "lax".to_owned();
         }
         finding.patch(
-            with_cookie(sticky, cookie),
+            sticky.with_cookie(cookie),
             "served over plain HTTP only (development?): drop Secure here,\n\
              and keep it in the HTTPS production configuration",
         )
@@ -150,97 +158,4 @@ fn redirected(plain: &[&RouterFacts<'_>]) -> Patch {
         patch = patch.router(router.name, config);
     }
     patch
-}
-
-/// The service with its sticky cookie replaced.
-pub(super) fn with_cookie(sticky: &StickyService<'_>, cookie: Cookie) -> Patch {
-    let mut service: Service = sticky.element.config.clone();
-    let slot: Option<&mut Sticky> = if sticky.at.starts_with("weighted") {
-        service.weighted.as_mut().and_then(|w| w.sticky.as_mut())
-    } else {
-        service
-            .load_balancer
-            .as_mut()
-            .and_then(|lb| lb.sticky.as_mut())
-    };
-    if let Some(slot) = slot {
-        slot.cookie = Some(cookie);
-    }
-    Patch::new(&sticky.element.provider).service(sticky.name, service)
-}
-
-pub(super) fn check_shared_names(input: &Input<'_>) -> Vec<Finding> {
-    let routed: Vec<&StickyService<'_>> = input
-        .sticky
-        .iter()
-        .filter(|s| !input.routers_reaching(s.name).is_empty() && !is_weighted_child(input, s.name))
-        .collect();
-    let mut findings = Vec::new();
-    for (index, later) in routed.iter().enumerate() {
-        let clash = routed[..index]
-            .iter()
-            .find(|earlier| collide(input, earlier, later));
-        if let Some(earlier) = clash {
-            findings.push(shared_name(earlier, later));
-        }
-    }
-    findings
-}
-
-fn is_weighted_child(input: &Input<'_>, service: &str) -> bool {
-    input.merged.services.values().any(|parent| {
-        parent.config.weighted.as_ref().is_some_and(|w| {
-            w.services
-                .iter()
-                .any(|c| qualify(&c.name, &parent.provider) == service)
-        })
-    })
-}
-
-/// Same cookie name, overlapping hosts, overlapping cookie paths.
-fn collide(input: &Input<'_>, a: &StickyService<'_>, b: &StickyService<'_>) -> bool {
-    let (ca, cb) = (&a.model.cookie, &b.model.cookie);
-    ca.name == cb.name
-        && hosts_overlap(input, a, b)
-        && super::scope::paths_overlap(ca.path.as_deref(), cb.path.as_deref())
-}
-
-fn hosts_overlap(input: &Input<'_>, a: &StickyService<'_>, b: &StickyService<'_>) -> bool {
-    if a.model.cookie.domain.is_some() || b.model.cookie.domain.is_some() {
-        return true; // a Domain cookie is shared across its whole domain
-    }
-    let (ha, hb) = (hosts_of(input, a.name), hosts_of(input, b.name));
-    match (ha, hb) {
-        (None, _) | (_, None) => true,
-        (Some(ha), Some(hb)) => ha.iter().any(|h| hb.contains(h)),
-    }
-}
-
-/// Exact hosts of the routers reaching `service`; `None` when any may match every host.
-fn hosts_of(input: &Input<'_>, service: &str) -> Option<Vec<String>> {
-    let mut hosts = Vec::new();
-    for router in input.routers_reaching(service) {
-        match router.rule.as_ref().map(|r| r.host_constraint()) {
-            Some(HostConstraint::OneOf(patterns)) => {
-                hosts.extend(patterns.iter().map(super::scope::pattern_text))
-            }
-            _ => return None,
-        }
-    }
-    Some(hosts)
-}
-
-fn shared_name(earlier: &StickyService<'_>, later: &StickyService<'_>) -> Finding {
-    let name = &later.model.cookie.name;
-    let mut cookie = later.cookie.clone();
-    cookie.name = format!("{name}_{}", super::servers::token(base(later.name)));
-    Finding::new("LMP012", Severity::Warning, ElementKind::Service, later.name)
-        .at(&format!("{}.cookie.name", later.at))
-        .message(format!(
-            "services {} and {} use the same sticky cookie name {name:?} on overlapping hosts and paths: \
-             a client using both is re-pinned each time it switches, and each service sees the other's \
-             value as unknown",
-            earlier.name, later.name
-        ))
-        .patch(with_cookie(later, cookie), "give each service its own cookie name")
 }

@@ -3,7 +3,7 @@
 //! cannot be linked to a service. Traefik skips the whole container with one log line;
 //! limpet leaves out only the element and says which label.
 
-use super::{element_path, Finding, Severity};
+use super::{element_path, Code, Finding, Fix, Severity};
 use crate::diagnostics::ElementKind;
 use crate::labels::LabelProblem;
 
@@ -34,16 +34,12 @@ fn finding(problem: &LabelProblem, provider: &str) -> Finding {
         ),
     };
     Finding {
-        code: "LMP016",
+        code: Code::Lmp016,
         severity,
         kind,
         name,
         element,
         message: problem.message.clone(),
-        fix: format!(
-            "# correct or remove this label (option names are listed in Traefik's docker-labels reference):\n{}\n",
-            problem.label
-        ),
-        patch: None,
+        fix: Fix::Label(problem.label.clone()),
     }
 }

@@ -5,8 +5,9 @@
 use serde_json::{json, Value};
 
 use super::context::{Input, RouterFacts};
+use super::finding::Draft;
 use super::patch::Patch;
-use super::{Finding, Severity};
+use super::{Code, Finding, Severity};
 use crate::diagnostics::ElementKind;
 use crate::dynamic::{Configuration, Middleware, Sticky};
 use crate::keys::{dynamic_shape, Normalizer, UnknownKeys};
@@ -39,7 +40,7 @@ fn finding(
     element: &Element<Middleware>,
     options: &Value,
 ) -> Finding {
-    let users = routers_using(input, name);
+    let users = input.routers_using(name);
     let user_names: Vec<&str> = users.iter().map(|r| r.name).collect();
     let message = format!(
         "\"sticky\" is not a middleware: Traefik rejects it (the whole file, or the container's labels) \
@@ -48,26 +49,13 @@ fn finding(
         if user_names.is_empty() { "no router".to_owned() } else { user_names.join(", ") }
     );
     let patch = moved_to_services(input, name, element, options, &users);
-    Finding::new("LMP001", Severity::Error, ElementKind::Middleware, name)
+    Draft::new(Code::Lmp001, Severity::Error, ElementKind::Middleware, name)
         .at("sticky")
         .message(message)
         .patch(
             patch,
             "move the sticky options to the service's load balancer and drop the middleware",
         )
-}
-
-fn routers_using<'i, 'a>(input: &'i Input<'a>, middleware: &str) -> Vec<&'i RouterFacts<'a>> {
-    input
-        .routers
-        .iter()
-        .filter(|r| {
-            r.config()
-                .middlewares
-                .iter()
-                .any(|m| qualify(m, &r.element.provider) == middleware)
-        })
-        .collect()
 }
 
 /// Removes the middleware, drops it from its routers (same provider), and puts `sticky`

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::Finding;
 use crate::diagnostics::ElementKind;
 use crate::dynamic::{Configuration, HttpConfiguration, Router, Service};
-use crate::labels::{encode::element_labels, kind_key};
+use crate::labels::encode::element_labels;
 
 /// A change to one provider's configuration. Names are unqualified (as the provider
 /// writes them).
@@ -88,7 +88,7 @@ impl Patch {
     }
 
     fn removal(&self, kind: ElementKind, name: &str) -> String {
-        let key = kind_key(kind);
+        let key = kind.section();
         if self.provider == "docker" {
             format!("# remove every label traefik.http.{key}.{name}.*\n")
         } else {
@@ -122,7 +122,7 @@ impl Patch {
 
 /// Applies every finding's patch, in order.
 pub fn apply_all(providers: &mut BTreeMap<String, Configuration>, findings: &[Finding]) {
-    for patch in findings.iter().filter_map(|f| f.patch.as_ref()) {
+    for patch in findings.iter().filter_map(|f| f.fix.patch()) {
         patch.apply(providers);
     }
 }

@@ -4,32 +4,34 @@
 //! `app-webstack`). The fix points that router at the sticky service.
 
 use super::context::{Input, RouterFacts, StickyService};
+use super::finding::Draft;
+use super::index::Similar;
 use super::patch::{base, Patch};
-use super::{Finding, Severity};
+use super::{Code, Finding, Severity};
 use crate::diagnostics::ElementKind;
 use crate::dynamic::Router;
 
 pub(super) fn check(input: &Input<'_>) -> Vec<Finding> {
-    input
+    // Services under a weighted/mirroring/failover parent are judged through the parent.
+    let unreached: Vec<&StickyService<'_>> = input
         .sticky
         .iter()
-        .filter(|s| input.routers_reaching(s.name).is_empty() && !is_child(input, s.name))
-        .map(|s| finding(input, s))
+        .filter(|s| input.routers_reaching(s.name).is_empty() && !input.is_child(s.name))
+        .collect();
+    if unreached.is_empty() {
+        return Vec::new();
+    }
+    let services = Similar::new(input.routers.iter().map(|r| r.service.as_str()));
+    unreached
+        .into_iter()
+        .map(|s| finding(input, &services, s))
         .collect()
 }
 
-/// Services under a weighted/mirroring/failover parent are judged through the parent.
-fn is_child(input: &Input<'_>, service: &str) -> bool {
-    input.merged.services.values().any(|parent| {
-        parent.name != service
-            && super::context::reachable(input.merged, &parent.name).contains(service)
-    })
-}
-
-fn finding(input: &Input<'_>, sticky: &StickyService<'_>) -> Finding {
-    let near = near_miss(input, sticky.name);
-    let base_finding = Finding::new(
-        "LMP003",
+fn finding(input: &Input<'_>, services: &Similar<'_>, sticky: &StickyService<'_>) -> Finding {
+    let near = near_miss(input, services, sticky.name);
+    let base_finding = Draft::new(
+        Code::Lmp003,
         Severity::Warning,
         ElementKind::Service,
         sticky.name,
@@ -55,20 +57,16 @@ fn finding(input: &Input<'_>, sticky: &StickyService<'_>) -> Finding {
     }
 }
 
-/// A router whose service's name is the sticky service's name up to provider or suffix.
-fn near_miss<'i, 'a>(input: &'i Input<'a>, sticky: &str) -> Option<&'i RouterFacts<'a>> {
-    input.routers.iter().find(|r| {
-        !r.service.is_empty() && similar(base(sticky), base(&r.service)) && r.service != sticky
-    })
-}
-
-/// Equal, or one is the other plus `-suffix` (Compose project naming).
-pub(super) fn similar(a: &str, b: &str) -> bool {
-    let extends = |long: &str, short: &str| {
-        long.strip_prefix(short)
-            .is_some_and(|rest| rest.starts_with('-'))
-    };
-    a.eq_ignore_ascii_case(b) || extends(a, b) || extends(b, a)
+/// The first router whose service's name is the sticky service's name up to provider or
+/// suffix (`services` indexes the routers' services by router position).
+fn near_miss<'i, 'a>(
+    input: &'i Input<'a>,
+    services: &Similar<'_>,
+    sticky: &str,
+) -> Option<&'i RouterFacts<'a>> {
+    let matching = services.matching(sticky);
+    let (index, _) = matching.iter().find(|(_, service)| *service != sticky)?;
+    input.routers.get(*index)
 }
 
 fn repointed(router: &RouterFacts<'_>, sticky: &str) -> Patch {

@@ -5,9 +5,9 @@
 //! Compose naming.
 
 use super::context::{Input, RouterFacts};
+use super::finding::Draft;
 use super::patch::{base, Patch};
-use super::reach::similar;
-use super::{Finding, Severity};
+use super::{Code, Finding, Severity};
 use crate::diagnostics::ElementKind;
 use crate::dynamic::{LoadBalancer, Router, Server, Service};
 use crate::merge::qualify;
@@ -27,10 +27,15 @@ fn missing_service(input: &Input<'_>, router: &RouterFacts<'_>) -> Option<Findin
         return None;
     }
     let provider = router.element.provider.as_str();
-    let near = closest(input.merged.services.keys(), &router.service);
-    let finding = Finding::new("LMP013", Severity::Error, ElementKind::Router, router.name)
-        .at("service")
-        .message(format!("the service {:?} does not exist", router.service));
+    let near = closest(input, &router.service);
+    let finding = Draft::new(
+        Code::Lmp013,
+        Severity::Error,
+        ElementKind::Router,
+        router.name,
+    )
+    .at("service")
+    .message(format!("the service {:?} does not exist", router.service));
     Some(match near {
         Some(existing) => {
             let config = Router {
@@ -39,7 +44,7 @@ fn missing_service(input: &Input<'_>, router: &RouterFacts<'_>) -> Option<Findin
             };
             finding.patch(
                 Patch::new(provider).router(router.name, config),
-                &format!("did you mean {existing}?"),
+                format!("did you mean {existing}?"),
             )
         }
         None => finding.patch(
@@ -86,13 +91,18 @@ fn missing_middlewares(input: &Input<'_>, router: &RouterFacts<'_>) -> Option<Fi
         .middlewares
         .iter()
         .position(|m| qualify(m, provider) == *first);
-    let finding = Finding::new("LMP014", Severity::Error, ElementKind::Router, router.name)
-        .at(&format!("middlewares[{}]", index.unwrap_or(0)))
-        .message(texts.join(", "))
-        .patch(
-            Patch::new(provider).router(router.name, config),
-            "remove the reference, or define the middleware",
-        );
+    let finding = Draft::new(
+        Code::Lmp014,
+        Severity::Error,
+        ElementKind::Router,
+        router.name,
+    )
+    .at(&format!("middlewares[{}]", index.unwrap_or(0)))
+    .message(texts.join(", "))
+    .patch(
+        Patch::new(provider).router(router.name, config),
+        "remove the reference, or define the middleware",
+    );
     Some(finding)
 }
 
@@ -120,12 +130,12 @@ fn missing_entry_points(input: &Input<'_>, router: &RouterFacts<'_>) -> Option<F
         entry_points: valid,
         ..router.config().clone()
     };
-    let finding = Finding::new("LMP015", severity, ElementKind::Router, router.name)
+    let finding = Draft::new(Code::Lmp015, severity, ElementKind::Router, router.name)
         .at("entryPoints")
         .message(texts.join(", "))
         .patch(
             Patch::new(&router.element.provider).router(router.name, config),
-            &format!(
+            format!(
                 "name existing entrypoints ({}); without entryPoints the router uses the default ones",
                 known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
             ),
@@ -133,11 +143,14 @@ fn missing_entry_points(input: &Input<'_>, router: &RouterFacts<'_>) -> Option<F
     Some(finding)
 }
 
-/// An existing name equal to `wanted` up to provider or Compose suffix.
-fn closest<'k>(names: impl Iterator<Item = &'k String>, wanted: &str) -> Option<&'k String> {
-    names
-        .filter(|name| similar(base(name), base(wanted)))
-        .min_by_key(|name| name.len().abs_diff(wanted.len()))
+/// The existing service equal to `wanted` up to provider or Compose suffix, closest in
+/// length (the first in name order on a tie).
+fn closest<'i>(input: &'i Input<'_>, wanted: &str) -> Option<&'i str> {
+    let matching = input.service_names.matching(wanted);
+    let (_, name) = matching
+        .into_iter()
+        .min_by_key(|(position, name)| (name.len().abs_diff(wanted.len()), *position))?;
+    Some(name)
 }
 
 /// How `provider` writes a reference to `qualified`.

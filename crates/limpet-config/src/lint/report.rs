@@ -16,9 +16,10 @@ pub fn render_text(findings: &[Finding]) -> String {
             finding.element
         );
         let _ = writeln!(out, "  {}", finding.message);
-        if !finding.fix.is_empty() {
+        let fix = finding.fix.render();
+        if !fix.is_empty() {
             let _ = writeln!(out, "  fix:");
-            for line in finding.fix.lines() {
+            for line in fix.lines() {
                 let _ = writeln!(out, "    {line}");
             }
         }

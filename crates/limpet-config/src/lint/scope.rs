@@ -8,8 +8,8 @@
 use limpet_rule::{Expr, HostConstraint, HostPattern, MatcherName};
 
 use super::context::{Input, StickyService};
-use super::cookie::with_cookie;
-use super::{Finding, Severity};
+use super::finding::Draft;
+use super::{Code, Finding, Severity};
 use crate::diagnostics::ElementKind;
 
 pub(super) fn check(input: &Input<'_>) -> Vec<Finding> {
@@ -55,13 +55,18 @@ fn path_finding(sticky: &StickyService<'_>, rules: &[&limpet_rule::Rule]) -> Opt
     };
     let mut cookie = sticky.cookie.clone();
     cookie.path = Some("/".to_owned());
-    let finding = Finding::new("LMP008", Severity::Error, ElementKind::Service, sticky.name)
-        .at(&format!("{}.cookie.path", sticky.at))
-        .message(message)
-        .patch(
-            with_cookie(sticky, cookie),
-            "Path=/ covers every route of the service",
-        );
+    let finding = Draft::new(
+        Code::Lmp008,
+        Severity::Error,
+        ElementKind::Service,
+        sticky.name,
+    )
+    .at(&format!("{}.cookie.path", sticky.at))
+    .message(message)
+    .patch(
+        sticky.with_cookie(cookie),
+        "Path=/ covers every route of the service",
+    );
     Some(finding)
 }
 
@@ -82,19 +87,24 @@ fn domain_finding(sticky: &StickyService<'_>, rules: &[&limpet_rule::Rule]) -> O
     }
     let mut cookie = sticky.cookie.clone();
     cookie.domain = String::new();
-    let finding = Finding::new("LMP009", Severity::Error, ElementKind::Service, sticky.name)
-        .at(&format!("{}.cookie.domain", sticky.at))
-        .message(format!(
-            "the sticky cookie of {} has Domain={domain}, which does not cover host {}: browsers \
+    let finding = Draft::new(
+        Code::Lmp009,
+        Severity::Error,
+        ElementKind::Service,
+        sticky.name,
+    )
+    .at(&format!("{}.cookie.domain", sticky.at))
+    .message(format!(
+        "the sticky cookie of {} has Domain={domain}, which does not cover host {}: browsers \
              reject a cookie whose Domain does not match the host that sets it",
-            sticky.name,
-            uncovered.join(", ")
-        ))
-        .patch(
-            with_cookie(sticky, cookie),
-            "without a domain the cookie belongs to the host that set it; or set a domain that \
+        sticky.name,
+        uncovered.join(", ")
+    ))
+    .patch(
+        sticky.with_cookie(cookie),
+        "without a domain the cookie belongs to the host that set it; or set a domain that \
              covers every host",
-        );
+    );
     Some(finding)
 }
 

@@ -7,10 +7,11 @@
 use std::net::IpAddr;
 
 use super::context::{Input, StickyService};
-use super::patch::{base, Patch};
-use super::{Finding, Severity};
+use super::finding::Draft;
+use super::patch::base;
+use super::{Code, Finding, Severity};
 use crate::diagnostics::ElementKind;
-use crate::dynamic::{LoadBalancer, PassiveHealthCheck, Service};
+use crate::dynamic::{LoadBalancer, PassiveHealthCheck};
 
 pub(super) fn check(input: &Input<'_>) -> Vec<Finding> {
     input.sticky.iter().filter_map(ip_servers).collect()
@@ -31,8 +32,8 @@ fn ip_servers(sticky: &StickyService<'_>) -> Option<Finding> {
     for index in &bare {
         fixed.servers[*index].id = Some(format!("{}-{}", token(base(sticky.name)), index + 1));
     }
-    let finding = Finding::new(
-        "LMP010",
+    let finding = Draft::new(
+        Code::Lmp010,
         Severity::Warning,
         ElementKind::Service,
         sticky.name,
@@ -45,7 +46,7 @@ fn ip_servers(sticky: &StickyService<'_>) -> Option<Finding> {
         urls.join(", ")
     ))
     .patch(
-        with_lb(sticky, fixed),
+        sticky.with_lb(fixed),
         "give each server a stable id (a limpet extension; the cookie then follows the id),\n\
              or address servers by a DNS name that survives restarts",
     );
@@ -74,8 +75,8 @@ fn no_health_check(sticky: &StickyService<'_>) -> Option<Finding> {
         passive_health_check: Some(PassiveHealthCheck::default()),
         ..lb.clone()
     };
-    let finding = Finding::new(
-        "LMP011",
+    let finding = Draft::new(
+        Code::Lmp011,
         Severity::Warning,
         ElementKind::Service,
         sticky.name,
@@ -87,19 +88,11 @@ fn no_health_check(sticky: &StickyService<'_>) -> Option<Finding> {
         sticky.name
     ))
     .patch(
-        with_lb(sticky, fixed),
+        sticky.with_lb(fixed),
         "a passive health check needs nothing from the application; an active one\n\
              (healthCheck: {path: /health, interval: 10s}) also notices idle dead servers",
     );
     Some(finding)
-}
-
-fn with_lb(sticky: &StickyService<'_>, lb: LoadBalancer) -> Patch {
-    let service = Service {
-        load_balancer: Some(lb),
-        ..sticky.element.config.clone()
-    };
-    Patch::new(&sticky.element.provider).service(sticky.name, service)
 }
 
 /// `name` reduced to cookie-name and id-safe characters.

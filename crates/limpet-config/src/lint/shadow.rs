@@ -2,54 +2,47 @@
 //! Traefik's order (priority, then provider precedence, then name) ever matches; the
 //! others never receive traffic — the tutorial's `whoami` / `whoami-replica`, which were
 //! meant to be two servers of one service.
+//!
+//! Routers are grouped by (parsed rule, TLS-ness); within a group, the first router of
+//! each entrypoint in that order shadows every later one on it.
 
-use std::cmp::Reverse;
+use std::collections::HashMap;
+
+use limpet_rule::Expr;
 
 use super::context::{Input, RouterFacts};
+use super::finding::Draft;
 use super::patch::Patch;
-use super::{Finding, Severity};
+use super::{Code, Finding, Severity};
 use crate::diagnostics::ElementKind;
-use crate::merge::provider_rank;
+
+/// Routers with one rule and TLS-ness: the position of the first on each entrypoint.
+type Group<'r> = HashMap<&'r str, usize>;
 
 pub(super) fn check(input: &Input<'_>) -> Vec<Finding> {
     let mut ordered: Vec<&RouterFacts<'_>> =
         input.routers.iter().filter(|r| r.rule.is_some()).collect();
-    ordered.sort_by_key(|r| {
-        (
-            Reverse(priority(r)),
-            provider_rank(&r.element.provider),
-            r.name,
-        )
-    });
+    ordered.sort_by_cached_key(|r| r.route_key());
+    let mut groups: HashMap<(&Expr, bool), Group<'_>> = HashMap::new();
     let mut findings = Vec::new();
-    for (index, loser) in ordered.iter().enumerate() {
-        let winner = ordered[..index].iter().find(|w| shadows(w, loser));
+    for (position, loser) in ordered.iter().enumerate() {
+        let Some(rule) = &loser.rule else { continue };
+        let group = groups
+            .entry((rule.ast(), loser.config().tls.is_some()))
+            .or_default();
+        let winner = loser
+            .entry_points
+            .iter()
+            .filter_map(|ep| group.get(ep.as_str()))
+            .min();
         if let Some(winner) = winner {
-            findings.push(finding(input, winner, loser));
+            findings.push(finding(input, ordered[*winner], loser));
+        }
+        for ep in &loser.entry_points {
+            group.entry(ep).or_insert(position);
         }
     }
     findings
-}
-
-fn priority(router: &RouterFacts<'_>) -> i64 {
-    match router.config().priority {
-        0 => limpet_rule::default_priority(&router.config().rule),
-        configured => configured,
-    }
-}
-
-/// Same rule (as parsed), same TLS-ness, at least one entrypoint in common.
-fn shadows(winner: &RouterFacts<'_>, loser: &RouterFacts<'_>) -> bool {
-    let same_rule = match (&winner.rule, &loser.rule) {
-        (Some(a), Some(b)) => a.ast() == b.ast(),
-        _ => false,
-    };
-    let same_tls = winner.config().tls.is_some() == loser.config().tls.is_some();
-    let shared_entry_point = loser
-        .entry_points
-        .iter()
-        .any(|ep| winner.entry_points.contains(ep));
-    same_rule && same_tls && shared_entry_point
 }
 
 fn finding(input: &Input<'_>, winner: &RouterFacts<'_>, loser: &RouterFacts<'_>) -> Finding {
@@ -62,9 +55,14 @@ fn finding(input: &Input<'_>, winner: &RouterFacts<'_>, loser: &RouterFacts<'_>)
         loser.config().rule
     );
     let (patch, note) = merged_into_winner(input, winner, loser);
-    Finding::new("LMP002", Severity::Warning, ElementKind::Router, loser.name)
-        .message(message)
-        .patch(patch, &note)
+    Draft::new(
+        Code::Lmp002,
+        Severity::Warning,
+        ElementKind::Router,
+        loser.name,
+    )
+    .message(message)
+    .patch(patch, note)
 }
 
 /// Drops the shadowed router (and its service when nothing else uses it); its servers
@@ -130,7 +128,7 @@ fn pooled_service(
 
 fn used_elsewhere(input: &Input<'_>, service: &str, except_router: &str) -> bool {
     input
-        .routers
+        .routers_reaching(service)
         .iter()
-        .any(|r| r.name != except_router && r.reaches.contains(service))
+        .any(|r| r.name != except_router)
 }

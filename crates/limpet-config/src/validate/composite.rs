@@ -1,6 +1,7 @@
 //! `mirroring`, `failover` → models, child services resolved (docs/traefik.md#composite-services).
 
 use super::Validator;
+use crate::diagnostics::ElementError;
 use crate::dynamic::{Failover, Mirroring};
 use crate::merge::qualify;
 use crate::model::{FailoverModel, MirrorModel, MirroringModel};
@@ -13,15 +14,16 @@ impl Validator<'_> {
         written: &str,
         provider: &str,
         stack: &mut Vec<String>,
-        errors: &mut Vec<String>,
+        errors: &mut Vec<ElementError>,
     ) -> String {
         if written.is_empty() {
-            errors.push(format!("{field} is required: name the service to use"));
+            let message = format!("{field} is required: name the service to use");
+            errors.push(ElementError::invalid(message));
             return String::new();
         }
         let qualified = qualify(written, provider);
         if let Err(error) = self.service(&qualified, stack) {
-            errors.push(format!("building HTTP service {written:?}: {error}"));
+            errors.push(error.prefixed(&format!("building HTTP service {written:?}: ")));
         }
         qualified
     }
@@ -31,7 +33,7 @@ impl Validator<'_> {
         provider: &str,
         config: &Mirroring,
         stack: &mut Vec<String>,
-    ) -> Result<MirroringModel, Vec<String>> {
+    ) -> Result<MirroringModel, Vec<ElementError>> {
         let mut errors = Vec::new();
         let service = self.child(
             "mirroring.service",
@@ -44,10 +46,10 @@ impl Validator<'_> {
         for mirror in &config.mirrors {
             let percent = u32::try_from(mirror.percent).ok().filter(|p| *p <= 100);
             let Some(percent) = percent else {
-                errors.push(format!(
+                errors.push(ElementError::invalid(format!(
                     "mirror {:?}: percent {} must be between 0 and 100",
                     mirror.name, mirror.percent
-                ));
+                )));
                 continue;
             };
             let service = self.child("mirrors[].name", &mirror.name, provider, stack, &mut errors);
@@ -71,7 +73,7 @@ impl Validator<'_> {
         provider: &str,
         config: &Failover,
         stack: &mut Vec<String>,
-    ) -> Result<FailoverModel, Vec<String>> {
+    ) -> Result<FailoverModel, Vec<ElementError>> {
         let mut errors = Vec::new();
         let service = self.child(
             "failover.service",
@@ -120,9 +122,11 @@ fn limit(configured: Option<i64>) -> Option<u64> {
 }
 
 /// `"500"` or `"500-504"` → inclusive range.
-fn status_range(text: &str) -> Result<(u16, u16), String> {
+fn status_range(text: &str) -> Result<(u16, u16), ElementError> {
     let invalid = || {
-        format!("failover errors.status {text:?} is not a status code or range like \"500-504\"")
+        ElementError::invalid(format!(
+            "failover errors.status {text:?} is not a status code or range like \"500-504\""
+        ))
     };
     let (low, high) = text.split_once('-').unwrap_or((text, text));
     let low: u16 = low.trim().parse().map_err(|_| invalid())?;

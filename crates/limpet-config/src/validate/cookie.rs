@@ -2,6 +2,7 @@
 //! name, path `/`, one leading dot stripped from the domain, case-insensitive SameSite.
 
 use crate::cookie::cookie_name;
+use crate::diagnostics::ElementError;
 use crate::dynamic::{Cookie, DebugHeader, Sticky};
 use crate::model::{CookieModel, OnFailure, SameSite, StickyModel};
 
@@ -10,7 +11,7 @@ use crate::model::{CookieModel, OnFailure, SameSite, StickyModel};
 pub(super) fn sticky_model(
     service: &str,
     sticky: Option<&Sticky>,
-) -> Result<Option<StickyModel>, String> {
+) -> Result<Option<StickyModel>, ElementError> {
     let Some(sticky) = sticky else {
         return Ok(None);
     };
@@ -20,7 +21,7 @@ pub(super) fn sticky_model(
         return Ok(None);
     }
     let cookie = sticky.cookie.clone().unwrap_or_default();
-    let signing = super::signing::signing(&cookie).map_err(|errors| errors.join(", "))?;
+    let signing = super::signing::signing(&cookie).map_err(|e| ElementError::joined(&e))?;
     Ok(Some(StickyModel {
         cookie: cookie_model(service, &cookie),
         cookie_enabled: sticky.cookie.is_some(),
@@ -33,19 +34,19 @@ pub(super) fn sticky_model(
     }))
 }
 
-fn on_failure(on_failure: Option<&str>) -> Result<OnFailure, String> {
+fn on_failure(on_failure: Option<&str>) -> Result<OnFailure, ElementError> {
     match on_failure.map(str::to_ascii_lowercase).as_deref() {
         None | Some("repin") => Ok(OnFailure::Repin),
         Some("strict") => Ok(OnFailure::Strict),
-        Some(_) => Err(format!(
+        Some(_) => Err(ElementError::invalid(format!(
             "sticky.onFailure {:?} is not supported (expected \"repin\" or \"strict\")",
             on_failure.unwrap_or_default()
-        )),
+        ))),
     }
 }
 
 /// `sticky.header.name`, checked to be a valid header name.
-fn header_name(sticky: &Sticky) -> Result<Option<String>, String> {
+fn header_name(sticky: &Sticky) -> Result<Option<String>, ElementError> {
     let Some(name) = sticky
         .header
         .as_ref()
@@ -56,7 +57,11 @@ fn header_name(sticky: &Sticky) -> Result<Option<String>, String> {
     };
     http::HeaderName::from_bytes(name.as_bytes())
         .map(|_| Some(name.to_owned()))
-        .map_err(|_| format!("sticky.header.name {name:?} is not a valid HTTP header name"))
+        .map_err(|_| {
+            ElementError::invalid(format!(
+                "sticky.header.name {name:?} is not a valid HTTP header name"
+            ))
+        })
 }
 
 /// `debugHeader: true` → `X-Limpet-Server`; a string names the header; false/empty → off.

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::diagnostics::ElementError;
 use crate::duration::GoDuration;
 use crate::dynamic::{PassiveHealthCheck, ServerHealthCheck};
 use crate::model::{HealthCheckModel, PassiveHealthCheckModel, MAX_FAILED_ATTEMPTS};
@@ -11,21 +12,23 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_FAILURE_WINDOW: Duration = Duration::from_secs(10);
 
 /// The active health check model, or the reasons it cannot be used.
-pub(super) fn active(check: &ServerHealthCheck) -> Result<HealthCheckModel, Vec<String>> {
+pub(super) fn active(check: &ServerHealthCheck) -> Result<HealthCheckModel, Vec<ElementError>> {
     let mut errors = Vec::new();
     if check.mode.eq_ignore_ascii_case("grpc") {
-        errors.push(format!(
+        errors.push(ElementError::unsupported(format!(
             "healthCheck mode {:?} is not supported yet",
             check.mode
-        ));
+        )));
     } else if !check.mode.is_empty() && !check.mode.eq_ignore_ascii_case("http") {
-        errors.push(format!(
+        errors.push(ElementError::invalid(format!(
             "healthCheck mode {:?} is not valid (expected http)",
             check.mode
-        ));
+        )));
     }
     if check.path.contains("://") {
-        errors.push("health check path must be a relative URL".to_owned());
+        errors.push(ElementError::invalid(
+            "health check path must be a relative URL",
+        ));
     }
     let method = method(&check.method).map_err(|e| errors.push(e)).ok();
     let port = port(check.port).map_err(|e| errors.push(e)).ok();
@@ -66,7 +69,7 @@ fn model(
 
 /// Traefik logs an error and uses the default for an interval or timeout ≤ 0: the same,
 /// as warnings on the service.
-pub(super) fn replaced_by_defaults(check: &ServerHealthCheck) -> Vec<String> {
+pub(super) fn replaced_by_defaults(check: &ServerHealthCheck) -> Vec<ElementError> {
     let interval = positive_or(check.interval, DEFAULT_INTERVAL);
     [
         ("interval", check.interval, DEFAULT_INTERVAL),
@@ -76,23 +79,23 @@ pub(super) fn replaced_by_defaults(check: &ServerHealthCheck) -> Vec<String> {
     .into_iter()
     .filter_map(|(key, value, default)| {
         let value = value.filter(|d| d.nanos() <= 0)?;
-        Some(format!(
+        Some(ElementError::invalid(format!(
             "healthCheck.{key} {value} is not positive: {} is used instead",
             GoDuration(i64::try_from(default.as_nanos()).unwrap_or(i64::MAX))
-        ))
+        )))
     })
     .collect()
 }
 
 /// The passive health check model with defaults (window 10s, one failure), or why its
 /// `maxFailedAttempts` cannot be used.
-pub(super) fn passive(check: &PassiveHealthCheck) -> Result<PassiveHealthCheckModel, String> {
+pub(super) fn passive(check: &PassiveHealthCheck) -> Result<PassiveHealthCheckModel, ElementError> {
     let attempts = check.max_failed_attempts;
     if attempts > MAX_FAILED_ATTEMPTS {
-        return Err(format!(
+        return Err(ElementError::invalid(format!(
             "passiveHealthCheck.maxFailedAttempts {attempts} is above the maximum \
              {MAX_FAILED_ATTEMPTS}; use a shorter failureWindow with fewer attempts"
-        ));
+        )));
     }
     Ok(PassiveHealthCheckModel {
         failure_window: positive_or(check.failure_window, DEFAULT_FAILURE_WINDOW),
@@ -115,28 +118,33 @@ fn path(configured: &str) -> String {
     }
 }
 
-fn method(configured: &str) -> Result<http::Method, String> {
+fn method(configured: &str) -> Result<http::Method, ElementError> {
     if configured.is_empty() {
         return Ok(http::Method::GET);
     }
-    http::Method::from_bytes(configured.to_ascii_uppercase().as_bytes())
-        .map_err(|_| format!("healthCheck method {configured:?} is not a valid HTTP method"))
+    http::Method::from_bytes(configured.to_ascii_uppercase().as_bytes()).map_err(|_| {
+        ElementError::invalid(format!(
+            "healthCheck method {configured:?} is not a valid HTTP method"
+        ))
+    })
 }
 
-fn port(configured: i64) -> Result<Option<u16>, String> {
+fn port(configured: i64) -> Result<Option<u16>, ElementError> {
     match configured {
         0 => Ok(None),
-        p => u16::try_from(p)
-            .map(Some)
-            .map_err(|_| format!("healthCheck port {p} is out of range (1-65535)")),
+        p => u16::try_from(p).map(Some).map_err(|_| {
+            ElementError::invalid(format!("healthCheck port {p} is out of range (1-65535)"))
+        }),
     }
 }
 
-fn status(configured: i64) -> Result<Option<u16>, String> {
-    match configured {
-        0 => Ok(None),
-        s if (100..=599).contains(&s) => Ok(Some(s as u16)),
-        s => Err(format!("healthCheck status {s} is not an HTTP status code")),
+fn status(configured: i64) -> Result<Option<u16>, ElementError> {
+    match u16::try_from(configured) {
+        Ok(0) => Ok(None),
+        Ok(s) if (100..=599).contains(&s) => Ok(Some(s)),
+        _ => Err(ElementError::invalid(format!(
+            "healthCheck status {configured} is not an HTTP status code"
+        ))),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::diagnostics::ElementError;
 use crate::dynamic::{LoadBalancer, Server};
 use crate::model::{FlushInterval, LoadBalancerModel, ServerModel, Strategy, DEFAULT_DRAIN_IDLE};
 
@@ -11,7 +12,7 @@ const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 pub(super) fn build(
     service: &str,
     config: &LoadBalancer,
-) -> Result<LoadBalancerModel, Vec<String>> {
+) -> Result<LoadBalancerModel, Vec<ElementError>> {
     let mut errors = Vec::new();
     let strategy = strategy(&config.strategy).map_err(|e| errors.push(e)).ok();
     let health_check = match config.health_check.as_ref().map(super::health::active) {
@@ -54,13 +55,15 @@ pub(super) fn build(
     }
 }
 
-fn strategy(name: &str) -> Result<Strategy, String> {
+fn strategy(name: &str) -> Result<Strategy, ElementError> {
     match name {
         "" | "wrr" => Ok(Strategy::Wrr),
         "p2c" => Ok(Strategy::P2c),
         "leasttime" => Ok(Strategy::LeastTime),
         "hrw" => Ok(Strategy::Hrw),
-        other => Err(format!("unsupported load-balancer strategy {other:?}")),
+        other => Err(ElementError::invalid(format!(
+            "unsupported load-balancer strategy {other:?}"
+        ))),
     }
 }
 
@@ -76,11 +79,11 @@ fn flush_interval(config: &LoadBalancer) -> FlushInterval {
     }
 }
 
-fn server(config: &Server) -> Result<ServerModel, String> {
+fn server(config: &Server) -> Result<ServerModel, ElementError> {
     let uri = parse_server_url(&config.url)
-        .map_err(|reason| format!("error parsing server URL {}: {reason}", config.url))?;
+        .map_err(|reason| reason.prefixed(&format!("error parsing server URL {}: ", config.url)))?;
     let weight = super::bounded_weight(config.weight.unwrap_or(1))
-        .map_err(|reason| format!("server {:?}: {reason}", config.url))?;
+        .map_err(|reason| reason.prefixed(&format!("server {:?}: ", config.url)))?;
     Ok(ServerModel {
         url: config.url.clone(),
         uri,
@@ -91,29 +94,31 @@ fn server(config: &Server) -> Result<ServerModel, String> {
     })
 }
 
-/// An absolute `http`/`https` URL with a host.
-fn parse_server_url(url: &str) -> Result<http::Uri, String> {
+/// An absolute `http`/`https` URL with a host; the error is the reason alone.
+fn parse_server_url(url: &str) -> Result<http::Uri, ElementError> {
     let uri: http::Uri = url
         .parse()
-        .map_err(|e: http::uri::InvalidUri| e.to_string())?;
+        .map_err(|e: http::uri::InvalidUri| ElementError::invalid(e.to_string()))?;
     match uri.scheme_str() {
         Some(scheme) if scheme.eq_ignore_ascii_case("http") => {}
         Some(scheme) if scheme.eq_ignore_ascii_case("https") => {
-            return Err(
+            return Err(ElementError::unsupported(
                 "https servers are not supported yet: limpet talks plain HTTP to servers; \
-                 use an http:// URL"
-                    .to_owned(),
-            )
-        }
-        Some(scheme) => {
-            return Err(format!(
-                "unsupported scheme {scheme:?} (expected http or https)"
+                 use an http:// URL",
             ))
         }
-        None => return Err("missing scheme (expected http:// or https://)".to_owned()),
+        Some(scheme) => {
+            return Err(ElementError::invalid(format!(
+                "unsupported scheme {scheme:?} (expected http or https)"
+            )))
+        }
+        None => {
+            let message = "missing scheme (expected http:// or https://)";
+            return Err(ElementError::invalid(message));
+        }
     }
     match uri.host() {
         Some(host) if !host.is_empty() => Ok(uri),
-        _ => Err("missing host".to_owned()),
+        _ => Err(ElementError::invalid("missing host")),
     }
 }

@@ -3,7 +3,7 @@
 //! must never serve while silently skipping a middleware it names.
 
 use super::Validator;
-use crate::diagnostics::ElementKind;
+use crate::diagnostics::{Cause, ElementError, ElementKind};
 use crate::dynamic::Middleware;
 
 /// Middleware types the runtime implements (none yet).
@@ -25,25 +25,21 @@ impl Validator<'_> {
     }
 
     /// Why a router or service naming `qualified` cannot be built, if it cannot.
-    pub(super) fn middleware_use_error(&self, qualified: &str) -> Option<String> {
+    pub(super) fn middleware_use_error(&self, qualified: &str) -> Option<ElementError> {
         let Some(element) = self.merged.middlewares.get(qualified) else {
-            return Some(format!("middleware {qualified:?} does not exist"));
+            let message = format!("middleware {qualified:?} does not exist");
+            return Some(ElementError::new(Cause::MissingMiddleware, message));
         };
         let state = self.diagnostics.middlewares.get(qualified)?;
         if state.is_usable() {
             return None;
         }
         let kind = element.config.single().map(|(kind, _)| kind);
-        Some(match kind {
-            Some(kind) => format!(
-                "middleware {qualified:?} of type {kind:?} cannot be used: {}",
-                state.errors.join(", ")
-            ),
-            None => format!(
-                "middleware {qualified:?} cannot be used: {}",
-                state.errors.join(", ")
-            ),
-        })
+        Some(ElementError::unusable_middleware(
+            qualified,
+            kind,
+            &state.errors,
+        ))
     }
 }
 
@@ -54,33 +50,34 @@ fn is_internal_builtin(provider: &str, middleware: &Middleware) -> bool {
     provider == "internal" && matches!(kind, Some("redirectRegex" | "stripPrefix"))
 }
 
-fn middleware_errors(name: &str, middleware: &Middleware) -> Vec<String> {
+fn middleware_errors(name: &str, middleware: &Middleware) -> Vec<ElementError> {
     let types: Vec<&str> = middleware.types().collect();
     match types.as_slice() {
-        [] => vec![format!(
-            "invalid middleware {name:?} configuration: invalid middleware type or middleware does not exist"
+        [] => vec![ElementError::new(
+            Cause::InvalidMiddleware,
+            format!("invalid middleware {name:?} configuration: invalid middleware type or middleware does not exist"),
         )],
         [kind] => single_type_error(kind).into_iter().collect(),
-        _ => vec![MULTI_TYPE.to_owned()],
+        _ => vec![ElementError::invalid(MULTI_TYPE)],
     }
 }
 
-fn single_type_error(kind: &str) -> Option<String> {
+fn single_type_error(kind: &str) -> Option<ElementError> {
     if SUPPORTED_TYPES.contains(&kind) {
         return None;
     }
     if kind.eq_ignore_ascii_case("sticky") {
-        return Some(
+        let message =
             "\"sticky\" is not a middleware type: sticky sessions are configured on the service, \
-             under loadBalancer.sticky.cookie (or weighted.sticky.cookie)"
-                .to_owned(),
-        );
+             under loadBalancer.sticky.cookie (or weighted.sticky.cookie)";
+        return Some(ElementError::new(Cause::StickyMiddleware, message));
     }
-    if is_traefik_type(kind) {
-        Some(format!("middleware type {kind:?} is not supported yet"))
+    Some(if is_traefik_type(kind) {
+        ElementError::unsupported(format!("middleware type {kind:?} is not supported yet"))
     } else {
-        Some(format!("unknown middleware type {kind:?}"))
-    }
+        let message = format!("unknown middleware type {kind:?}");
+        ElementError::new(Cause::UnknownMiddlewareType, message)
+    })
 }
 
 /// Whether `kind` is one of Traefik v3.7's middleware keys (already canonicalised by decode).

@@ -4,14 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use limpet_rule::priority::{effective_priority, MAX_USER_PRIORITY};
+
 use super::Validator;
-use crate::diagnostics::ElementKind;
+use crate::diagnostics::{Cause, ElementError, ElementKind};
 use crate::dynamic::Router;
 use crate::merge::{qualify, Element};
 use crate::model::RouterModel;
-
-/// Highest priority a user may set (`math.MaxInt - 1000`); above is reserved for internals.
-pub const MAX_USER_PRIORITY: i64 = i64::MAX - 1000;
 
 /// What a router resolves to, before its errors are known to be non-critical.
 struct Resolved {
@@ -77,7 +76,7 @@ impl Validator<'_> {
         );
         errors.extend(unsupported_router_options(config));
         let rule = limpet_rule::Rule::parse(&config.rule)
-            .map_err(|e| errors.push(e.to_string()))
+            .map_err(|e| errors.push(ElementError::new(Cause::BadRule, e.to_string())))
             .ok();
         self.report(ElementKind::Router, name, &errors, true);
         Resolved {
@@ -100,18 +99,18 @@ impl Validator<'_> {
             .iter()
             .cloned()
             .partition(|ep| self.entry_points.all.contains(ep));
-        let warnings: Vec<String> = unknown
+        let warnings: Vec<ElementError> = unknown
             .iter()
-            .map(|ep| format!("entryPoint {ep:?} doesn't exist"))
+            .map(|ep| {
+                let message = format!("entryPoint {ep:?} doesn't exist");
+                ElementError::new(Cause::UnknownEntryPoint, message)
+            })
             .collect();
         self.report(ElementKind::Router, name, &warnings, false);
         if valid.is_empty() {
-            self.report(
-                ElementKind::Router,
-                name,
-                &["no valid entryPoint for this router".to_owned()],
-                true,
-            );
+            let none = "no valid entryPoint for this router";
+            let error = ElementError::new(Cause::NoEntryPoint, none);
+            self.report(ElementKind::Router, name, &[error], true);
         }
         valid.sort();
         valid.dedup();
@@ -119,9 +118,10 @@ impl Validator<'_> {
     }
 
     /// The qualified service, or why the router cannot use it.
-    fn router_service(&mut self, config: &Router, provider: &str) -> Result<String, String> {
+    fn router_service(&mut self, config: &Router, provider: &str) -> Result<String, ElementError> {
         if config.service.is_empty() {
-            return Err("router must have either a service or child routers".to_owned());
+            let message = "router must have either a service or child routers";
+            return Err(ElementError::invalid(message));
         }
         let qualified = qualify(&config.service, provider);
         self.service(&qualified, &mut Vec::new())?;
@@ -130,37 +130,32 @@ impl Validator<'_> {
 }
 
 /// The effective priority: configured, or the rule length when 0.
-fn priority(name: &str, config: &Router) -> Result<i64, String> {
-    let priority = if config.priority == 0 {
-        limpet_rule::default_priority(&config.rule)
-    } else {
-        config.priority
-    };
+fn priority(name: &str, config: &Router) -> Result<i64, ElementError> {
+    let priority = effective_priority(config.priority, &config.rule);
     if priority > MAX_USER_PRIORITY && !name.ends_with("@internal") {
-        return Err(format!(
+        return Err(ElementError::invalid(format!(
             "the router priority {priority} exceeds the max user-defined priority {MAX_USER_PRIORITY}"
-        ));
+        )));
     }
     Ok(priority)
 }
 
 /// Router options Traefik has and the runtime does not implement yet: refusing them is
 /// better than serving something other than what was asked for.
-fn unsupported_router_options(config: &Router) -> Vec<String> {
+fn unsupported_router_options(config: &Router) -> Vec<ElementError> {
     let mut errors = Vec::new();
     if !config.parent_refs.is_empty() {
-        errors.push("parentRefs (multi-layer routing) is not supported yet".to_owned());
+        let message = "parentRefs (multi-layer routing) is not supported yet";
+        errors.push(ElementError::unsupported(message));
     }
     if config.rule_syntax.eq_ignore_ascii_case("v2") {
-        errors.push(
-            "ruleSyntax \"v2\" is not supported: rewrite the rule with the v3 syntax".to_owned(),
-        );
+        // The message says what to do: no general fix applies.
+        let message = "ruleSyntax \"v2\" is not supported: rewrite the rule with the v3 syntax";
+        errors.push(ElementError::invalid(message));
     }
     if config.tls.is_some() {
-        errors.push(
-            "tls is not supported yet: this router would only answer HTTPS, which limpet does not serve"
-                .to_owned(),
-        );
+        let message = "tls is not supported yet: this router would only answer HTTPS, which limpet does not serve";
+        errors.push(ElementError::unsupported(message));
     }
     errors
 }

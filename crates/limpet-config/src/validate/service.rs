@@ -1,8 +1,8 @@
 //! Services: exactly one type, supported types built into models, weighted children
 //! resolved (recursion detected), service-level middlewares checked.
 
-use super::{ServiceOutcome, Validator};
-use crate::diagnostics::ElementKind;
+use super::Validator;
+use crate::diagnostics::{Cause, ElementError, ElementKind};
 use crate::dynamic::{Service, WeightedRoundRobin};
 use crate::merge::qualify;
 use crate::model::{InternalService, ServiceKind, ServiceModel, WeightedChild, WeightedModel};
@@ -18,14 +18,21 @@ impl Validator<'_> {
         }
     }
 
-    /// The outcome of service `name`, building it (and its children) on first use.
+    /// Whether service `name` is usable (or the error a user of it reports), building it
+    /// (and its children) on first use. Only errors are cloned: a service named by many
+    /// routers is built and stored once.
     /// `stack` holds the services being built above this one, to detect recursion.
-    pub(super) fn service(&mut self, name: &str, stack: &mut Vec<String>) -> ServiceOutcome {
+    pub(super) fn service(
+        &mut self,
+        name: &str,
+        stack: &mut Vec<String>,
+    ) -> Result<(), ElementError> {
         if let Some(outcome) = self.services.get(name) {
-            return outcome.clone();
+            return outcome.as_ref().map(|_| ()).map_err(Clone::clone);
         }
         let Some(element) = self.merged.services.get(name) else {
-            return Err(format!("the service {name:?} does not exist"));
+            let message = format!("the service {name:?} does not exist");
+            return Err(ElementError::new(Cause::MissingService, message));
         };
         if stack.iter().any(|s| s == name) {
             let chain = stack
@@ -33,10 +40,10 @@ impl Validator<'_> {
                 .chain(std::iter::once(&name.to_owned()))
                 .cloned()
                 .collect::<Vec<_>>();
-            return Err(format!(
+            return Err(ElementError::invalid(format!(
                 "could not instantiate service {name}: recursion detected in {}",
                 chain.join("->")
-            ));
+            )));
         }
         stack.push(name.to_owned());
         let built = self.build_service(name, &element.provider, &element.config, stack);
@@ -47,19 +54,17 @@ impl Validator<'_> {
     fn record_service(
         &mut self,
         name: &str,
-        built: Result<ServiceModel, Vec<String>>,
-    ) -> ServiceOutcome {
+        built: Result<ServiceModel, Vec<ElementError>>,
+    ) -> Result<(), ElementError> {
         self.diagnostics.element(ElementKind::Service, name);
         let outcome = built.map_err(|errors| {
             self.report(ElementKind::Service, name, &errors, true);
-            self.diagnostics
-                .services
-                .get(name)
-                .map(|s| s.errors.join(", "))
-                .unwrap_or_default()
+            let state = self.diagnostics.element(ElementKind::Service, name);
+            ElementError::unusable_service(&state.errors)
         });
-        self.services.insert(name.to_owned(), outcome.clone());
-        outcome
+        let usable = outcome.as_ref().map(|_| ()).map_err(Clone::clone);
+        self.services.insert(name.to_owned(), outcome);
+        usable
     }
 
     fn build_service(
@@ -68,18 +73,14 @@ impl Validator<'_> {
         provider: &str,
         config: &Service,
         stack: &mut Vec<String>,
-    ) -> Result<ServiceModel, Vec<String>> {
+    ) -> Result<ServiceModel, Vec<ElementError>> {
         let kind = match config.type_names().as_slice() {
             [] if provider == "internal" => internal_kind(name),
-            [] => {
-                return Err(vec![format!(
-                    "the service {name:?} does not have any type defined"
-                )])
-            }
+            [] => return Err(vec![no_type(name)]),
             [_] => self.build_kind(name, provider, config, stack),
-            _ => return Err(vec![MULTI_TYPE.to_owned()]),
+            _ => return Err(vec![ElementError::invalid(MULTI_TYPE)]),
         };
-        let middleware_errors: Vec<String> = config
+        let middleware_errors: Vec<ElementError> = config
             .middlewares
             .iter()
             .filter_map(|m| self.middleware_use_error(&qualify(m, provider)))
@@ -103,7 +104,7 @@ impl Validator<'_> {
         provider: &str,
         config: &Service,
         stack: &mut Vec<String>,
-    ) -> Result<ServiceKind, Vec<String>> {
+    ) -> Result<ServiceKind, Vec<ElementError>> {
         if let Some(lb) = &config.load_balancer {
             self.warn_unsupported_transport(name, &lb.servers_transport);
             if let Some(check) = &lb.health_check {
@@ -128,9 +129,9 @@ impl Validator<'_> {
                 .map(ServiceKind::Failover);
         }
         let unsupported = config.type_names().first().copied().unwrap_or("unknown");
-        Err(vec![format!(
+        Err(vec![ElementError::unsupported(format!(
             "service type {unsupported:?} is not supported yet"
-        )])
+        ))])
     }
 
     fn build_weighted(
@@ -139,12 +140,13 @@ impl Validator<'_> {
         provider: &str,
         config: &WeightedRoundRobin,
         stack: &mut Vec<String>,
-    ) -> Result<WeightedModel, Vec<String>> {
+    ) -> Result<WeightedModel, Vec<ElementError>> {
         let mut children = Vec::with_capacity(config.services.len());
         let mut errors = Vec::new();
         for child in &config.services {
-            let weight = super::bounded_weight(child.weight.unwrap_or(1))
-                .map_err(|reason| errors.push(format!("service {:?}: {reason}", child.name)));
+            let weight = super::bounded_weight(child.weight.unwrap_or(1)).map_err(|reason| {
+                errors.push(reason.prefixed(&format!("service {:?}: ", child.name)))
+            });
             let qualified = qualify(&child.name, provider);
             match (self.service(&qualified, stack), weight) {
                 (Ok(_), Ok(weight)) => children.push(WeightedChild {
@@ -153,9 +155,8 @@ impl Validator<'_> {
                     weight,
                 }),
                 (Ok(_), Err(())) => {}
-                (Err(error), _) => {
-                    errors.push(format!("building HTTP service {:?}: {error}", child.name))
-                }
+                (Err(error), _) => errors
+                    .push(error.prefixed(&format!("building HTTP service {:?}: ", child.name))),
             }
         }
         let sticky = super::cookie::sticky_model(name, config.sticky.as_ref()).map_err(|e| vec![e]);
@@ -178,21 +179,23 @@ impl Validator<'_> {
         if transport.is_empty() || transport == "default@internal" {
             return;
         }
-        let warning = format!(
+        let warning = ElementError::unsupported(format!(
             "serversTransport {transport:?} is not supported yet: the default transport is used \
              (dial timeout 30s, keep-alive, plain HTTP)"
-        );
+        ));
         self.report(ElementKind::Service, name, &[warning], false);
     }
 }
 
 /// The services limpet answers itself carry no type; only its own provider may declare them.
-fn internal_kind(name: &str) -> Result<ServiceKind, Vec<String>> {
+fn internal_kind(name: &str) -> Result<ServiceKind, Vec<ElementError>> {
     InternalService::from_qualified(name)
         .map(ServiceKind::Internal)
-        .ok_or_else(|| {
-            vec![format!(
-                "the service {name:?} does not have any type defined"
-            )]
-        })
+        .ok_or_else(|| vec![no_type(name)])
+}
+
+fn no_type(name: &str) -> ElementError {
+    ElementError::invalid(format!(
+        "the service {name:?} does not have any type defined"
+    ))
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use limpet_config::decode::decode_file;
 use limpet_config::dynamic::Configuration;
-use limpet_config::lint::{lint, record, EntryPointFacts, Finding, LintContext};
+use limpet_config::lint::{lint, record, Code, EntryPointFacts, Finding, LintContext};
 use limpet_config::merge::merge;
 use limpet_config::model::Model;
 use limpet_config::static_config::EntryPointSet;
@@ -48,16 +48,16 @@ pub fn run(
     let merged = merge(providers);
     let mut model = validate(&merged, &entry_point_set(ctx));
     let findings = lint(&merged, &model, ctx);
-    record(&mut model.diagnostics, &findings);
+    record(&mut model.diagnostics, findings.clone());
     (model, findings)
 }
 
-pub fn codes(findings: &[Finding]) -> Vec<&'static str> {
+pub fn codes(findings: &[Finding]) -> Vec<Code> {
     findings.iter().map(|f| f.code).collect()
 }
 
 /// The finding with `code` on `element`; panics with every finding otherwise.
-pub fn expect<'f>(findings: &'f [Finding], code: &str, element: &str) -> &'f Finding {
+pub fn expect<'f>(findings: &'f [Finding], code: Code, element: &str) -> &'f Finding {
     findings
         .iter()
         .find(|f| f.code == code && f.element == element)
@@ -71,9 +71,9 @@ pub fn assert_fix_clears(
     ctx: &LintContext,
     finding: &Finding,
 ) {
-    let patch = finding.patch.as_ref().expect("finding has a patch");
+    let patch = finding.fix.patch().expect("finding has a patch");
     if patch.provider != "docker" && !patch.set_is_empty() {
-        let written = decode_file(Path::new("fix.yml"), finding.fix.as_bytes())
+        let written = decode_file(Path::new("fix.yml"), finding.fix.render().as_bytes())
             .unwrap_or_else(|e| panic!("fix is not valid YAML config: {e}\n{}", finding.fix));
         assert_eq!(
             written.http.unwrap_or_default(),
@@ -96,7 +96,7 @@ pub fn assert_fix_clears(
 }
 
 /// Lints `yaml` and returns the finding `code` on `element`, after checking its fix.
-pub fn triggers(yaml: &str, code: &str, element: &str) -> Finding {
+pub fn triggers(yaml: &str, code: Code, element: &str) -> Finding {
     let ctx = context();
     let providers = file_provider(yaml);
     let (_, findings) = run(&providers, &ctx);
@@ -107,7 +107,7 @@ pub fn triggers(yaml: &str, code: &str, element: &str) -> Finding {
 }
 
 /// Lints `yaml` and asserts `code` is not reported.
-pub fn does_not_trigger(yaml: &str, code: &str) {
+pub fn does_not_trigger(yaml: &str, code: Code) {
     let (_, findings) = run(&file_provider(yaml), &context());
     assert!(
         !findings.iter().any(|f| f.code == code),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use limpet_config::diagnostics::{ElementKind, Status};
+use limpet_config::diagnostics::Status;
 use limpet_config::dynamic::Configuration;
 use limpet_config::lint::{self, LintContext, Severity};
 use limpet_config::model::Model;
@@ -156,8 +156,8 @@ impl Reloader {
 /// One INFO line per generation, one ERROR/WARN line per element with problems.
 fn log_model(model: &Model, generation: u64) {
     for (kind, name, state) in model.diagnostics.problems() {
-        let kind = kind_name(kind);
-        let errors = state.errors.join("; ");
+        let kind = kind.as_str();
+        let errors = state.messages().join("; ");
         match state.status {
             Status::Disabled => tracing::error!(generation, "{kind} {name} disabled: {errors}"),
             _ => tracing::warn!(generation, "{kind} {name}: {errors}"),
@@ -176,14 +176,6 @@ fn log_model(model: &Model, generation: u64) {
     );
 }
 
-fn kind_name(kind: ElementKind) -> &'static str {
-    match kind {
-        ElementKind::Router => "router",
-        ElementKind::Service => "service",
-        ElementKind::Middleware => "middleware",
-    }
-}
-
 /// Elements of the configuration providers, without limpet's own `@internal` ones.
 fn user_elements<'a>(names: impl Iterator<Item = &'a String>) -> usize {
     names.filter(|name| !name.ends_with("@internal")).count()
@@ -199,12 +191,12 @@ fn lint_and_log(
 ) {
     let findings = lint::lint(merged, model, ctx);
     for finding in &findings {
-        let (code, element, message) = (finding.code, &finding.element, &finding.message);
+        let (code, element, message) = (finding.code.as_str(), &finding.element, &finding.message);
         match finding.severity {
             Severity::Error => tracing::error!(generation, code, element = %element, "{message}"),
             Severity::Warning => tracing::warn!(generation, code, element = %element, "{message}"),
             Severity::Info => tracing::info!(generation, code, element = %element, "{message}"),
         }
     }
-    lint::record(&mut model.diagnostics, &findings);
+    lint::record(&mut model.diagnostics, findings);
 }

@@ -4,7 +4,6 @@
 //! alone, and the reload hands the result to `ServerRegistry::reconcile`, which adopts it and
 //! starts or stops drains.
 
-use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -95,13 +94,7 @@ fn route_table(model: &Model, ep: &str, services: &HashMap<String, Arc<Service>>
         .values()
         .filter(|router| router.entry_points.iter().any(|e| e == ep))
         .collect();
-    routers.sort_by_key(|r| {
-        (
-            Reverse(r.priority),
-            limpet_config::merge::provider_rank(&r.provider),
-            r.name.as_str(),
-        )
-    });
+    routers.sort_by_cached_key(|r| r.route_key());
     let routes = routers
         .into_iter()
         .filter_map(|router| {

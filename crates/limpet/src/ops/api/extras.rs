@@ -25,7 +25,7 @@ use crate::ops::internal::View;
 
 mod findings;
 
-pub use findings::{findings, is_lint_error, FindingView};
+pub use findings::{findings, FindingView, FixView};
 
 /// One load balancer as limpet sees it.
 #[derive(Debug, Clone, Serialize)]

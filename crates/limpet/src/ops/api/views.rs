@@ -7,13 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use limpet_config::diagnostics::{ElementState, Status};
+use limpet_config::diagnostics::{Cause, ElementState, Status};
 use limpet_config::dynamic::{Configuration, HttpConfiguration, Middleware, Router, Service};
 use limpet_config::merge::{qualify, Element};
 use limpet_config::static_config::EntryPointSet;
 use serde::Serialize;
 
-use super::extras::is_lint_error;
 use crate::data::service::ServerRegistry;
 use crate::data::snapshot::RuntimeSnapshot;
 
@@ -129,9 +128,7 @@ impl Source<'_> {
             .iter()
             .map(|m| qualify(m, &element.provider))
             .collect();
-        if config.priority == 0 {
-            config.priority = limpet_rule::default_priority(&config.rule);
-        }
+        config.priority = limpet_rule::effective_priority(config.priority, &config.rule);
         let observability = observability(config.observability.take().as_ref());
         let using = self.using(&config.entry_points);
         let state = self.state(&self.snapshot.model.diagnostics.routers, &element.name);
@@ -161,20 +158,23 @@ impl Source<'_> {
         using
     }
 
-    /// Status and errors as Traefik would show them: lint findings (recorded in the model as
-    /// `LMPnnn: …` warnings) are left to `/api/limpet/findings`.
-    fn state(&self, states: &BTreeMap<String, ElementState>, name: &str) -> ElementState {
-        let state = states.get(name).cloned().unwrap_or_default();
+    /// Status and errors as Traefik would show them: lint findings (recorded in the model
+    /// with cause [`Cause::Lint`]) are left to `/api/limpet/findings`.
+    fn state(&self, states: &BTreeMap<String, ElementState>, name: &str) -> Shown {
+        let Some(state) = states.get(name) else {
+            return Shown::default();
+        };
         let errors: Vec<String> = state
             .errors
-            .into_iter()
-            .filter(|e| !is_lint_error(e))
+            .iter()
+            .filter(|e| !matches!(e.cause, Cause::Lint(_)))
+            .map(|e| e.message.clone())
             .collect();
         let status = match state.status {
             Status::Warning if errors.is_empty() => Status::Enabled,
             status => status,
         };
-        ElementState { status, errors }
+        Shown { status, errors }
     }
 
     /// Every service, by qualified name.
@@ -202,7 +202,7 @@ impl Source<'_> {
     fn service(&self, element: &Element<Service>, mut config: Service) -> ServiceView {
         fill_cookie_names(&mut config, &element.name);
         let state = self.state(&self.snapshot.model.diagnostics.services, &element.name);
-        let server_status = if state.is_usable() {
+        let server_status = if state.status != Status::Disabled {
             self.server_status(&element.name, &config)
         } else {
             BTreeMap::new()
@@ -282,6 +282,13 @@ impl Source<'_> {
             })
             .collect()
     }
+}
+
+/// An element's status and error texts as the Traefik API shows them.
+#[derive(Debug, Default)]
+struct Shown {
+    status: Status,
+    errors: Vec<String>,
 }
 
 /// The written `observability` over Traefik's defaults.

@@ -1,126 +1,166 @@
 //! Every problem of the configuration in service, each with what to do about it: the lint
-//! findings (stable code, fix as corrected YAML or labels) and the validation errors the lint
-//! has no code for (fix from the error text).
+//! findings (stable code, fix rendered as corrected YAML or labels) and the validation
+//! errors no finding restates (fix from the error's typed cause). Read from typed data
+//! only; fixes are rendered when the response is serialized.
 
-use limpet_config::diagnostics::{ElementKind, ElementState, Status};
-use limpet_config::lint::element_path;
+use limpet_config::diagnostics::{Remedy, Status};
+use limpet_config::lint::{self, element_path, Code, Finding, Fix, Unrestated};
 use limpet_config::model::Model;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// One finding as the API and dashboard show it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FindingView {
+pub struct FindingView<'m> {
     /// `LMP001`…, or empty for a validation error without a lint code.
-    pub code: String,
+    #[serde(serialize_with = "code_or_empty")]
+    pub code: Option<Code>,
     /// `error`, `warning` or `info`.
     pub severity: &'static str,
     /// `router`, `service` or `middleware`.
     pub kind: &'static str,
     /// Qualified element name.
-    pub name: String,
+    pub name: &'m str,
     /// Path of the option concerned (`http.services.x@file.loadBalancer.sticky`).
     pub element: String,
-    pub message: String,
-    pub fix: String,
+    pub message: &'m str,
+    pub fix: FixView<'m>,
 }
 
-/// Lint findings first (errors, then by code), then uncoded validation errors.
-pub fn findings(model: &Model) -> Vec<FindingView> {
+/// The fix of a finding, or the general fix of a validation error (empty when none).
+#[derive(Debug, Clone, Copy)]
+pub enum FixView<'m> {
+    Finding(&'m Fix),
+    Validation(Option<Remedy>),
+}
+
+impl Serialize for FixView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FixView::Finding(fix) => serializer.collect_str(fix),
+            FixView::Validation(remedy) => {
+                serializer.serialize_str(remedy.map_or("", Remedy::text))
+            }
+        }
+    }
+}
+
+fn code_or_empty<S: Serializer>(code: &Option<Code>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(code.map_or("", Code::as_str))
+}
+
+/// Lint findings first (errors, then by code), then validation errors without a code.
+pub fn findings(model: &Model) -> Vec<FindingView<'_>> {
     let diagnostics = &model.diagnostics;
-    let mut views: Vec<FindingView> = diagnostics
-        .findings
-        .iter()
-        .map(|f| FindingView {
-            code: f.code.to_owned(),
-            severity: f.severity.as_str(),
-            kind: kind_name(f.kind),
-            name: f.name.clone(),
-            element: f.element.clone(),
-            message: f.message.clone(),
-            fix: f.fix.clone(),
-        })
-        .collect();
-    for (kind, name, state) in diagnostics.problems() {
-        views.extend(uncoded(kind, name, state, &views));
-    }
-    views
+    let coded = diagnostics.findings.iter().map(coded);
+    let uncoded = lint::unrestated(diagnostics).into_iter().map(uncoded);
+    coded.chain(uncoded).collect()
 }
 
-/// Validation errors of one element that no lint finding already covers.
-fn uncoded(
-    kind: ElementKind,
-    name: &str,
-    state: &ElementState,
-    coded: &[FindingView],
-) -> Vec<FindingView> {
-    state
-        .errors
-        .iter()
-        .filter(|error| !is_lint_error(error))
-        .filter(|error| {
-            !coded
-                .iter()
-                .any(|f| f.name == name && error.contains(&f.message))
-        })
-        .map(|error| FindingView {
-            code: String::new(),
-            severity: if state.status == Status::Disabled {
-                "error"
-            } else {
-                "warning"
-            },
-            kind: kind_name(kind),
-            name: name.to_owned(),
-            element: element_path(kind, name, ""),
-            message: error.clone(),
-            fix: fix_for(error),
-        })
-        .collect()
-}
-
-/// Errors the lint recorded in the model are `LMPnnn: message`.
-pub fn is_lint_error(error: &str) -> bool {
-    let bytes = error.as_bytes();
-    error.starts_with("LMP")
-        && bytes.len() > 7
-        && bytes[3..6].iter().all(u8::is_ascii_digit)
-        && &error[6..8] == ": "
-}
-
-fn kind_name(kind: ElementKind) -> &'static str {
-    match kind {
-        ElementKind::Router => "router",
-        ElementKind::Service => "service",
-        ElementKind::Middleware => "middleware",
+fn coded(finding: &Finding) -> FindingView<'_> {
+    FindingView {
+        code: Some(finding.code),
+        severity: finding.severity.as_str(),
+        kind: finding.kind.as_str(),
+        name: &finding.name,
+        element: finding.element.clone(),
+        message: &finding.message,
+        fix: FixView::Finding(&finding.fix),
     }
 }
 
-/// What to do about a validation error, from its (Traefik) text.
-fn fix_for(error: &str) -> String {
-    let fixes: [(&str, &str); 6] = [
-        ("is not a middleware type", "Remove the middleware; configure stickiness under the service's loadBalancer.sticky.cookie."),
-        ("middleware \"", "Define this middleware under http.middlewares, or remove it from the list."),
-        ("does not exist", "Define the missing service under http.services, or point to an existing one."),
-        ("error while parsing rule", "Fix the rule: v3 matchers are Host, HostRegexp, Path, PathPrefix, PathRegexp, Method, Header, HeaderRegexp, Query, QueryRegexp, ClientIP."),
-        ("doesn't exist", "Use one of the entrypoints of the static configuration, or define this one."),
-        ("not supported yet", "Use a supported type, or remove it: limpet never serves while skipping a configured part."),
-    ];
-    fixes
-        .iter()
-        .find(|(needle, _)| error.contains(needle))
-        .map(|(_, fix)| (*fix).to_owned())
-        .unwrap_or_default()
+fn uncoded(problem: Unrestated<'_>) -> FindingView<'_> {
+    FindingView {
+        code: None,
+        severity: if problem.status == Status::Disabled {
+            "error"
+        } else {
+            "warning"
+        },
+        kind: problem.kind.as_str(),
+        name: problem.name,
+        element: element_path(problem.kind, problem.name, ""),
+        message: &problem.error.message,
+        fix: FixView::Validation(problem.error.cause.remedy()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use limpet_config::lint::LintContext;
+    use limpet_config::static_config::EntryPointSet;
+
     use super::*;
 
+    const YAML: &str = r#"
+http:
+  routers:
+    lost: {rule: "Host(`a.example.com`)", service: gone}
+    tls: {rule: "Host(`b.example.com`)", service: tls}
+  services:
+    tls:
+      loadBalancer:
+        servers: [{url: "https://secure-1:443"}]
+"#;
+
+    fn model() -> Model {
+        let config = limpet_config::decode::decode_file(Path::new("d.yml"), YAML.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let providers = BTreeMap::from([("file".to_owned(), config)]);
+        let merged = limpet_config::merge::merge(&providers);
+        let ctx = LintContext::assumed();
+        let entry_points = EntryPointSet {
+            all: ctx.defaults.clone(),
+            defaults: ctx.defaults.clone(),
+        };
+        let mut model = limpet_config::validate::validate(&merged, &entry_points);
+        let findings = lint::lint(&merged, &model, &ctx);
+        lint::record(&mut model.diagnostics, findings);
+        model
+    }
+
     #[test]
-    fn lint_errors_are_recognised() {
-        assert!(is_lint_error("LMP011: sticky service without health check"));
-        assert!(!is_lint_error("middleware \"x@file\" does not exist"));
-        assert!(!is_lint_error("LMP"));
+    fn findings_and_uncoded_errors_keep_the_dashboard_fields() {
+        let model = model();
+        let json = serde_json::to_value(findings(&model)).unwrap_or_default();
+        let entries = json.as_array().cloned().unwrap_or_default();
+        let keys: Vec<&String> = entries[0]
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(
+            keys,
+            ["code", "element", "fix", "kind", "message", "name", "severity"]
+        );
+        let lost = entries
+            .iter()
+            .find(|e| e["name"] == "lost@file")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(lost["code"], "LMP013");
+        assert_eq!(lost["message"], "the service \"gone@file\" does not exist");
+        assert!(
+            lost["fix"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("# define the service"),
+            "{lost}"
+        );
+        let restated = entries.iter().filter(|e| e["name"] == "lost@file").count();
+        assert_eq!(
+            restated, 1,
+            "the validation error is restated by LMP013: {json:#}"
+        );
+        let tls = entries
+            .iter()
+            .find(|e| e["name"] == "tls@file" && e["kind"] == "router");
+        let tls = tls.cloned().unwrap_or_default();
+        assert_eq!(tls["code"], "");
+        assert_eq!(tls["severity"], "error");
+        assert_eq!(tls["element"], "http.routers.tls@file");
+        assert_eq!(tls["fix"], Remedy::RemoveUnsupported.text());
     }
 }
