@@ -189,7 +189,7 @@ fn init_logging(config: &StaticConfig, level_override: Option<&str>) -> Result<(
         file_path: non_empty(&config.log.file_path),
         no_color: config.log.no_color,
     };
-    limpet::ops::logging::init(&settings).map_err(anyhow::Error::msg)
+    limpet::ops::logging::init(&settings).map_err(anyhow::Error::from)
 }
 
 fn non_empty(value: &str) -> Option<String> {
@@ -216,7 +216,7 @@ fn demo(args: DemoArgs) -> Result<()> {
         level: Some("INFO".into()),
         ..Default::default()
     };
-    limpet::ops::logging::init(&logging).map_err(anyhow::Error::msg)?;
+    limpet::ops::logging::init(&logging)?;
     let dashboard = match args.dashboard.as_str() {
         "off" => None,
         address => Some(address.parse::<SocketAddr>().with_context(|| {

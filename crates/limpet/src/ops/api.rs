@@ -135,7 +135,7 @@ impl Ctx<'_> {
                 response.headers_mut().insert("x-next-page", next);
                 response
             }
-            Err(message) => error(StatusCode::BAD_REQUEST, &message),
+            Err(message) => error(StatusCode::BAD_REQUEST, &message.to_string()),
         }
     }
 

@@ -28,8 +28,22 @@ pub fn level_filter(level: Option<&str>) -> LevelFilter {
     }
 }
 
-/// Installs the global subscriber; returns an error text when `filePath` cannot be opened.
-pub fn init(settings: &LogSettings) -> Result<(), String> {
+/// Why logging could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("log.filePath {path}: {error}")]
+    File {
+        path: String,
+        /// Shown in the message, not as a source: logs print the text once.
+        error: std::io::Error,
+    },
+    /// A global subscriber is already installed.
+    #[error("{0}")]
+    Init(String),
+}
+
+/// Installs the global subscriber; fails when `filePath` cannot be opened.
+pub fn init(settings: &LogSettings) -> Result<(), LogError> {
     let level = level_filter(settings.level.as_deref());
     let json = settings
         .format
@@ -44,7 +58,10 @@ pub fn init(settings: &LogSettings) -> Result<(), String> {
                 .create(true)
                 .append(true)
                 .open(path)
-                .map_err(|e| format!("log.filePath {path}: {e}"))?;
+                .map_err(|error| LogError::File {
+                    path: path.clone(),
+                    error,
+                })?;
             let builder = builder.with_ansi(false).with_writer(Mutex::new(file));
             if json {
                 builder.json().try_init()
@@ -62,5 +79,5 @@ pub fn init(settings: &LogSettings) -> Result<(), String> {
             }
         }
     };
-    result.map_err(|e| e.to_string())
+    result.map_err(|e| LogError::Init(e.to_string()))
 }

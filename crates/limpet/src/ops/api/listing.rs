@@ -153,15 +153,24 @@ pub struct Page {
     pub next: usize,
 }
 
-/// The page asked for among `total` items, or Traefik's 400 message.
-pub fn page(query: &Query, total: usize) -> Result<Page, String> {
+/// A page that cannot be served; Display is Traefik's 400 message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    /// `page` or `per_page` is not a positive integer (Traefik shows a bad value as 0).
+    #[error("invalid request: {key}: {value}")]
+    Param { key: &'static str, value: i64 },
+    /// The page starts after the last item.
+    #[error("invalid request: page: {page}, per_page: {per_page}")]
+    Beyond { page: usize, per_page: usize },
+}
+
+/// The page asked for among `total` items, or why it cannot be served.
+pub fn page(query: &Query, total: usize) -> Result<Page, PageError> {
     let per_page = int_param(query, "per_page", DEFAULT_PER_PAGE)?;
     let page = int_param(query, "page", 1)?;
     let start = (page - 1).saturating_mul(per_page);
     if start != 0 && start >= total {
-        return Err(format!(
-            "invalid request: page: {page}, per_page: {per_page}"
-        ));
+        return Err(PageError::Beyond { page, per_page });
     }
     let next = if page.saturating_mul(per_page) < total {
         page + 1
@@ -176,7 +185,7 @@ pub fn page(query: &Query, total: usize) -> Result<Page, String> {
 }
 
 /// A positive integer parameter; Traefik reports a bad value as 0 (Go's failed `Atoi`).
-fn int_param(query: &Query, key: &str, default: usize) -> Result<usize, String> {
+fn int_param(query: &Query, key: &'static str, default: usize) -> Result<usize, PageError> {
     let raw = query.get(key);
     if raw.is_empty() {
         return Ok(default);
@@ -188,8 +197,8 @@ fn int_param(query: &Query, key: &str, default: usize) -> Result<usize, String> 
     }
 }
 
-fn invalid(key: &str, value: i64) -> String {
-    format!("invalid request: {key}: {value}")
+fn invalid(key: &'static str, value: i64) -> PageError {
+    PageError::Param { key, value }
 }
 
 #[cfg(test)]
@@ -217,15 +226,20 @@ mod tests {
             })
         );
         let bad = Query::parse(Some("page=x"));
-        assert_eq!(page(&bad, 12), Err("invalid request: page: 0".to_owned()));
+        let text = |q: &Query| page(q, 12).map_err(|e| e.to_string());
+        assert_eq!(text(&bad), Err("invalid request: page: 0".to_owned()));
         let zero = Query::parse(Some("per_page=0"));
-        assert_eq!(
-            page(&zero, 12),
-            Err("invalid request: per_page: 0".to_owned())
-        );
+        assert_eq!(text(&zero), Err("invalid request: per_page: 0".to_owned()));
         let beyond = Query::parse(Some("page=100"));
         assert_eq!(
             page(&beyond, 12),
+            Err(PageError::Beyond {
+                page: 100,
+                per_page: 100
+            })
+        );
+        assert_eq!(
+            text(&beyond),
             Err("invalid request: page: 100, per_page: 100".to_owned())
         );
         assert_eq!(
