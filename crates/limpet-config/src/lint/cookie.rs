@@ -147,11 +147,7 @@ fn redirected(plain: &[&RouterFacts<'_>]) -> Patch {
         .into_iter()
         .collect(),
     );
-    let mut patch = Patch::new(provider);
-    patch
-        .set
-        .middlewares
-        .insert(REDIRECT_MIDDLEWARE.to_owned(), middleware);
+    let mut patch = Patch::new(provider).middleware(REDIRECT_MIDDLEWARE, middleware);
     for router in plain.iter().filter(|r| r.element.provider == provider) {
         let mut config: Router = router.config().clone();
         config.middlewares.insert(0, REDIRECT_MIDDLEWARE.to_owned());

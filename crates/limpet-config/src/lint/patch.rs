@@ -1,6 +1,10 @@
 //! Fixes in applicable form: elements to write (whole, replacing what is there) and
 //! elements to remove, in one provider's configuration; rendered as YAML, or as Docker
 //! labels for the `docker` provider.
+//!
+//! A patch usually writes one or two elements: they are kept in small vectors (services
+//! boxed) rather than in an `HttpConfiguration`, whose maps cost a whole B-tree node each
+//! — thousands of findings each hold a patch.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +12,7 @@ use serde_json::Value;
 
 use super::Finding;
 use crate::diagnostics::ElementKind;
-use crate::dynamic::{Configuration, HttpConfiguration, Router, Service};
+use crate::dynamic::{Configuration, HttpConfiguration, Middleware, Router, Service};
 use crate::labels::encode::element_labels;
 
 /// A change to one provider's configuration. Names are unqualified (as the provider
@@ -17,7 +21,9 @@ use crate::labels::encode::element_labels;
 pub struct Patch {
     pub provider: String,
     /// Elements written whole, replacing any element of the same name.
-    pub set: HttpConfiguration,
+    routers: Vec<(String, Router)>,
+    services: Vec<(String, Box<Service>)>,
+    middlewares: Vec<(String, Middleware)>,
     pub remove: Vec<(ElementKind, String)>,
 }
 
@@ -34,14 +40,18 @@ impl Patch {
     }
 
     pub fn router(mut self, qualified: &str, router: Router) -> Patch {
-        self.set.routers.insert(base(qualified).to_owned(), router);
+        put(&mut self.routers, base(qualified), router);
         self
     }
 
     pub fn service(mut self, qualified: &str, service: Service) -> Patch {
-        self.set
-            .services
-            .insert(base(qualified).to_owned(), service);
+        put(&mut self.services, base(qualified), Box::new(service));
+        self
+    }
+
+    /// Writes middleware `name` (unqualified).
+    pub fn middleware(mut self, name: &str, middleware: Middleware) -> Patch {
+        put(&mut self.middlewares, name, middleware);
         self
     }
 
@@ -52,9 +62,26 @@ impl Patch {
 
     /// Whether the patch writes no element (only removes).
     pub fn set_is_empty(&self) -> bool {
-        self.set.routers.is_empty()
-            && self.set.services.is_empty()
-            && self.set.middlewares.is_empty()
+        self.routers.is_empty() && self.services.is_empty() && self.middlewares.is_empty()
+    }
+
+    /// The elements the patch writes, as an `http` section.
+    pub fn set(&self) -> HttpConfiguration {
+        let mut http = HttpConfiguration::default();
+        self.write_into(&mut http);
+        http
+    }
+
+    fn write_into(&self, http: &mut HttpConfiguration) {
+        let routers = self.routers.iter().map(|(n, r)| (n.clone(), r.clone()));
+        http.routers.extend(routers);
+        let services = self
+            .services
+            .iter()
+            .map(|(n, s)| (n.clone(), (**s).clone()));
+        http.services.extend(services);
+        let middlewares = self.middlewares.iter().map(|(n, m)| (n.clone(), m.clone()));
+        http.middlewares.extend(middlewares);
     }
 
     /// Applies the patch to the provider configurations.
@@ -68,9 +95,7 @@ impl Patch {
                 ElementKind::Middleware => http.middlewares.remove(name).map(|_| ()),
             };
         }
-        http.routers.extend(self.set.routers.clone());
-        http.services.extend(self.set.services.clone());
-        http.middlewares.extend(self.set.middlewares.clone());
+        self.write_into(http);
     }
 
     /// The fix text: `note` as comments, then YAML (or labels), then what to remove.
@@ -100,20 +125,21 @@ impl Patch {
         if self.set_is_empty() {
             return String::new();
         }
-        let mut value = serde_json::json!({ "http": &self.set });
+        let mut value = serde_json::json!({ "http": self.set() });
         strip_nulls(&mut value);
         serde_yaml_ng::to_string(&value).unwrap_or_default()
     }
 
     fn labels(&self) -> String {
+        let set = self.set();
         let mut lines = Vec::new();
-        for (name, router) in &self.set.routers {
+        for (name, router) in &set.routers {
             lines.extend(element_labels(ElementKind::Router, name, router));
         }
-        for (name, service) in &self.set.services {
+        for (name, service) in &set.services {
             lines.extend(element_labels(ElementKind::Service, name, service));
         }
-        for (name, middleware) in &self.set.middlewares {
+        for (name, middleware) in &set.middlewares {
             lines.extend(element_labels(ElementKind::Middleware, name, middleware));
         }
         lines.iter().map(|line| format!("{line}\n")).collect()
@@ -124,6 +150,14 @@ impl Patch {
 pub fn apply_all(providers: &mut BTreeMap<String, Configuration>, findings: &[Finding]) {
     for patch in findings.iter().filter_map(|f| f.fix.patch()) {
         patch.apply(providers);
+    }
+}
+
+/// Sets `name` to `value`, replacing an earlier value of the same name.
+fn put<T>(entries: &mut Vec<(String, T)>, name: &str, value: T) {
+    match entries.iter_mut().find(|(n, _)| n == name) {
+        Some(entry) => entry.1 = value,
+        None => entries.push((name.to_owned(), value)),
     }
 }
 

@@ -77,7 +77,7 @@ pub fn assert_fix_clears(
             .unwrap_or_else(|e| panic!("fix is not valid YAML config: {e}\n{}", finding.fix));
         assert_eq!(
             written.http.unwrap_or_default(),
-            patch.set,
+            patch.set(),
             "fix text:\n{}",
             finding.fix
         );
