@@ -6,7 +6,7 @@
 //! Routers are grouped by (parsed rule, TLS-ness); within a group, the first router of
 //! each entrypoint in that order shadows every later one on it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use limpet_rule::Expr;
 
@@ -115,8 +115,9 @@ fn pooled_service(
     let mut pooled = ours.config.clone();
     let lb = pooled.load_balancer.as_mut()?;
     let other = theirs.config.load_balancer.as_ref()?;
+    let mut urls: HashSet<String> = lb.servers.iter().map(|s| s.url.clone()).collect();
     for server in &other.servers {
-        if !lb.servers.iter().any(|s| s.url == server.url) {
+        if urls.insert(server.url.clone()) {
             lb.servers.push(server.clone());
         }
     }
