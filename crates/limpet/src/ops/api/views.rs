@@ -5,7 +5,7 @@
 //! entrypoints, computed priority, qualified middlewares, observability defaults, service
 //! defaults and the sticky cookie name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use limpet_config::diagnostics::{Cause, ElementState, Status};
 use limpet_config::dynamic::{Configuration, HttpConfiguration, Middleware, Router, Service};
@@ -190,16 +190,24 @@ impl Source<'_> {
         };
         shown.apply_defaults();
         let services = shown.http.map(|http| http.services).unwrap_or_default();
+        let mut used_by =
+            self.routers_by(|router, provider| vec![qualify(&router.service, provider)]);
         services
             .into_iter()
             .filter_map(|(name, config)| {
                 let element = merged.services.get(&name)?;
-                Some(self.service(element, config))
+                let used_by = used_by.remove(&name).unwrap_or_default();
+                Some(self.service(element, config, used_by))
             })
             .collect()
     }
 
-    fn service(&self, element: &Element<Service>, mut config: Service) -> ServiceView {
+    fn service(
+        &self,
+        element: &Element<Service>,
+        mut config: Service,
+        used_by: Vec<String>,
+    ) -> ServiceView {
         fill_cookie_names(&mut config, &element.name);
         let state = self.state(&self.snapshot.model.diagnostics.services, &element.name);
         let server_status = if state.status != Status::Disabled {
@@ -210,9 +218,7 @@ impl Source<'_> {
         ServiceView {
             kind: config.api_type().unwrap_or_default(),
             info: ServiceInfo {
-                used_by: self.routers_using(|router, provider| {
-                    qualify(&router.service, provider) == element.name
-                }),
+                used_by,
                 config,
                 errors: state.errors,
                 status: state.status.as_str(),
@@ -242,32 +248,38 @@ impl Source<'_> {
             .collect()
     }
 
-    /// Names of the routers for which `uses(router, provider)` holds, sorted.
-    fn routers_using(&self, uses: impl Fn(&Router, &str) -> bool) -> Vec<String> {
-        self.snapshot
-            .config
-            .routers
-            .values()
-            .filter(|e| uses(&e.config, &e.provider))
-            .map(|e| e.name.clone())
-            .collect()
+    /// Router names (sorted) by each element `uses(router, provider)` names: one pass over
+    /// the routers for a whole listing.
+    fn routers_by(
+        &self,
+        uses: impl Fn(&Router, &str) -> Vec<String>,
+    ) -> HashMap<String, Vec<String>> {
+        let mut by: HashMap<String, Vec<String>> = HashMap::new();
+        for router in self.snapshot.config.routers.values() {
+            let mut used = uses(&router.config, &router.provider);
+            used.sort_unstable();
+            used.dedup();
+            for element in used {
+                by.entry(element).or_default().push(router.name.clone());
+            }
+        }
+        by
     }
 
     /// Every middleware, by qualified name.
     pub fn middlewares(&self) -> Vec<MiddlewareView> {
         let merged = &self.snapshot.config;
         let states = &self.snapshot.model.diagnostics.middlewares;
+        let mut used_by = self.routers_by(|router, provider| {
+            let qualified = router.middlewares.iter().map(|m| qualify(m, provider));
+            qualified.collect()
+        });
         merged
             .middlewares
             .values()
             .map(|element| {
                 let state = self.state(states, &element.name);
-                let used_by = self.routers_using(|router, provider| {
-                    router
-                        .middlewares
-                        .iter()
-                        .any(|m| qualify(m, provider) == element.name)
-                });
+                let used_by = used_by.remove(&element.name).unwrap_or_default();
                 MiddlewareView {
                     kind: middleware_type(&element.config),
                     info: MiddlewareInfo {
