@@ -93,7 +93,9 @@ fn spawn_connection(
     let (shared, index) = (shared.clone(), ep.index);
     let service = service_fn(move |req| {
         let (shared, conn_info) = (shared.clone(), conn_info.clone());
-        async move { Ok::<_, Infallible>(handle(&shared, index, &conn_info, req).await) }
+        // Boxed: the request's future (routing, forwarding, upgrades) is several KiB, and
+        // inline it would be part of every idle keep-alive connection's task.
+        Box::pin(async move { Ok::<_, Infallible>(handle(&shared, index, &conn_info, req).await) })
     });
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())

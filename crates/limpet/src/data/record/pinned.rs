@@ -8,6 +8,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How long one bitmap collects before it becomes the previous one.
@@ -15,22 +16,34 @@ pub const WINDOW_SECS: u64 = 300;
 const WORDS: usize = 256;
 const BITS: f64 = (WORDS * 64) as f64;
 
-/// Distinct clients seen recently on one server.
+/// Distinct clients seen recently on one server. The bitmaps (4 KiB) are allocated on the
+/// first pinned client, so servers that never see a sticky session cost a few bytes.
 #[derive(Debug)]
 pub struct PinnedEstimate {
+    bitmaps: OnceLock<Box<Bitmaps>>,
+    window: AtomicU64,
+}
+
+#[derive(Debug)]
+struct Bitmaps {
     current: [AtomicU64; WORDS],
     previous: [AtomicU64; WORDS],
-    window: AtomicU64,
 }
 
 impl Default for PinnedEstimate {
     fn default() -> Self {
         PinnedEstimate {
-            current: std::array::from_fn(|_| AtomicU64::new(0)),
-            previous: std::array::from_fn(|_| AtomicU64::new(0)),
+            bitmaps: OnceLock::new(),
             window: AtomicU64::new(window_now()),
         }
     }
+}
+
+fn empty_bitmaps() -> Box<Bitmaps> {
+    Box::new(Bitmaps {
+        current: std::array::from_fn(|_| AtomicU64::new(0)),
+        previous: std::array::from_fn(|_| AtomicU64::new(0)),
+    })
 }
 
 fn window_now() -> u64 {
@@ -47,16 +60,20 @@ impl PinnedEstimate {
         let mut hasher = DefaultHasher::new();
         client.hash(&mut hasher);
         let bit = hasher.finish() as usize % (WORDS * 64);
-        self.current[bit / 64].fetch_or(1 << (bit % 64), Ordering::Relaxed);
+        let bitmaps = self.bitmaps.get_or_init(empty_bitmaps);
+        bitmaps.current[bit / 64].fetch_or(1 << (bit % 64), Ordering::Relaxed);
     }
 
     /// The estimated number of distinct clients seen in the last one to two windows.
     pub fn estimate(&self) -> u64 {
         self.rotate(window_now());
-        let set: u32 = self
+        let Some(bitmaps) = self.bitmaps.get() else {
+            return 0;
+        };
+        let set: u32 = bitmaps
             .current
             .iter()
-            .zip(&self.previous)
+            .zip(&bitmaps.previous)
             .map(|(c, p)| (c.load(Ordering::Relaxed) | p.load(Ordering::Relaxed)).count_ones())
             .sum();
         let zero = BITS - f64::from(set);
@@ -80,7 +97,10 @@ impl PinnedEstimate {
         {
             return;
         }
-        for (current, previous) in self.current.iter().zip(&self.previous) {
+        let Some(bitmaps) = self.bitmaps.get() else {
+            return;
+        };
+        for (current, previous) in bitmaps.current.iter().zip(&bitmaps.previous) {
             let carried = if now == seen + 1 {
                 current.load(Ordering::Relaxed)
             } else {
@@ -109,6 +129,14 @@ mod tests {
     }
 
     #[test]
+    fn bitmaps_wait_for_the_first_client() {
+        let estimate = PinnedEstimate::default();
+        assert!(estimate.bitmaps.get().is_none());
+        estimate.see("a");
+        assert!(estimate.bitmaps.get().is_some());
+    }
+
+    #[test]
     fn old_windows_age_out() {
         let estimate = PinnedEstimate::default();
         estimate.see("a");
@@ -121,10 +149,13 @@ mod tests {
 
     impl PinnedEstimate {
         fn estimate_at(&self, _window: u64) -> u64 {
-            let set: u32 = self
+            let Some(bitmaps) = self.bitmaps.get() else {
+                return 0;
+            };
+            let set: u32 = bitmaps
                 .current
                 .iter()
-                .zip(&self.previous)
+                .zip(&bitmaps.previous)
                 .map(|(c, p)| (c.load(Ordering::Relaxed) | p.load(Ordering::Relaxed)).count_ones())
                 .sum();
             u64::from(set)
