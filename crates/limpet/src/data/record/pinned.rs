@@ -67,20 +67,26 @@ impl PinnedEstimate {
     /// The estimated number of distinct clients seen in the last one to two windows.
     pub fn estimate(&self) -> u64 {
         self.rotate(window_now());
-        let Some(bitmaps) = self.bitmaps.get() else {
+        let set = self.bits_set();
+        if set == 0 {
             return 0;
-        };
-        let set: u32 = bitmaps
-            .current
-            .iter()
-            .zip(&bitmaps.previous)
-            .map(|(c, p)| (c.load(Ordering::Relaxed) | p.load(Ordering::Relaxed)).count_ones())
-            .sum();
+        }
         let zero = BITS - f64::from(set);
         if zero < 1.0 {
             return (BITS * BITS.ln()) as u64;
         }
         (-BITS * (zero / BITS).ln()).round() as u64
+    }
+
+    /// Bits set in the current or the previous bitmap.
+    fn bits_set(&self) -> u32 {
+        let Some(bitmaps) = self.bitmaps.get() else {
+            return 0;
+        };
+        let words = bitmaps.current.iter().zip(&bitmaps.previous);
+        words
+            .map(|(c, p)| (c.load(Ordering::Relaxed) | p.load(Ordering::Relaxed)).count_ones())
+            .sum()
     }
 
     /// Moves to window `now`: the current bitmap becomes the previous one (or both clear
@@ -142,23 +148,8 @@ mod tests {
         estimate.see("a");
         let now = estimate.window.load(Ordering::Relaxed);
         estimate.rotate(now + 1);
-        assert_eq!(estimate.estimate_at(now + 1), 1);
+        assert_eq!(estimate.bits_set(), 1);
         estimate.rotate(now + 3);
-        assert_eq!(estimate.estimate_at(now + 3), 0);
-    }
-
-    impl PinnedEstimate {
-        fn estimate_at(&self, _window: u64) -> u64 {
-            let Some(bitmaps) = self.bitmaps.get() else {
-                return 0;
-            };
-            let set: u32 = bitmaps
-                .current
-                .iter()
-                .zip(&bitmaps.previous)
-                .map(|(c, p)| (c.load(Ordering::Relaxed) | p.load(Ordering::Relaxed)).count_ones())
-                .sum();
-            u64::from(set)
-        }
+        assert_eq!(estimate.bits_set(), 0);
     }
 }
