@@ -180,9 +180,16 @@ fn log_model(model: &Model, generation: u64) {
 fn user_elements<'a>(names: impl Iterator<Item = &'a String>) -> usize {
     names.filter(|name| !name.ends_with("@internal")).count()
 }
+/// Findings of one code beyond this many are logged as one line with a count and examples
+/// (the API and `limpet check` still list every element).
+const LOG_EACH_UP_TO: usize = 20;
 
-/// Lints a configuration being applied: each finding is logged once for this generation
-/// (ERROR/WARN/INFO with its code) and recorded in the model, so the API shows it.
+/// How many elements the summary line of a frequent code names.
+const EXAMPLES: usize = 3;
+
+/// Lints a configuration being applied: each finding is logged for this generation
+/// (ERROR/WARN/INFO with its code) — one summary line per code that fires more than
+/// [`LOG_EACH_UP_TO`] times — and recorded in the model, so the API shows it.
 fn lint_and_log(
     merged: &limpet_config::merge::Merged,
     model: &mut limpet_config::model::Model,
@@ -190,13 +197,49 @@ fn lint_and_log(
     generation: u64,
 ) {
     let findings = lint::lint(merged, model, ctx);
+    let mut by_code: BTreeMap<lint::Code, Vec<&lint::Finding>> = BTreeMap::new();
     for finding in &findings {
-        let (code, element, message) = (finding.code.as_str(), &finding.element, &finding.message);
-        match finding.severity {
-            Severity::Error => tracing::error!(generation, code, element = %element, "{message}"),
-            Severity::Warning => tracing::warn!(generation, code, element = %element, "{message}"),
-            Severity::Info => tracing::info!(generation, code, element = %element, "{message}"),
+        by_code.entry(finding.code).or_default().push(finding);
+    }
+    for (code, group) in by_code {
+        if group.len() > LOG_EACH_UP_TO {
+            log_summary(code, &group, generation);
+        } else {
+            group
+                .iter()
+                .for_each(|finding| log_finding(finding, generation));
         }
     }
     lint::record(&mut model.diagnostics, findings);
+}
+
+fn log_finding(finding: &lint::Finding, generation: u64) {
+    let (code, element, message) = (finding.code.as_str(), &finding.element, &finding.message);
+    match finding.severity {
+        Severity::Error => tracing::error!(generation, code, element = %element, "{message}"),
+        Severity::Warning => tracing::warn!(generation, code, element = %element, "{message}"),
+        Severity::Info => tracing::info!(generation, code, element = %element, "{message}"),
+    }
+}
+
+fn log_summary(code: lint::Code, group: &[&lint::Finding], generation: u64) {
+    let count = group.len();
+    let examples: Vec<&str> = group
+        .iter()
+        .take(EXAMPLES)
+        .map(|f| f.name.as_str())
+        .collect();
+    let examples = examples.join(", ");
+    let (code, what) = (code.as_str(), code.description());
+    let severity = group
+        .iter()
+        .map(|f| f.severity)
+        .min()
+        .unwrap_or(Severity::Info);
+    let text = format!("{count} elements: {what} (e.g. {examples}); every one is listed by /api/limpet/findings and limpet check");
+    match severity {
+        Severity::Error => tracing::error!(generation, code, count, "{text}"),
+        Severity::Warning => tracing::warn!(generation, code, count, "{text}"),
+        Severity::Info => tracing::info!(generation, code, count, "{text}"),
+    }
 }
