@@ -3,14 +3,17 @@
 //! (`deploy.replicas`, `scale`), exposed ports (`expose`, `ports`), and the Compose labels
 //! Docker adds (`com.docker.compose.{service,project}`), which drive Traefik's naming.
 //!
-//! Containers are named `<project>-<service>-<n>` (Compose v2) and addressed by that name:
-//! Traefik uses the container's IP instead, which a file cannot tell.
+//! Containers are named `<project>-<service>-<n>` (Compose v2), carry
+//! `com.docker.compose.container-number` and are addressed by that name on each of their
+//! networks (`<project>_default`, or `<project>_<name>` per `networks` entry): Traefik uses
+//! the container's IP instead, which a file cannot tell. The containers then go through the
+//! same [`docker::build`] as the live provider's.
 
 use std::collections::BTreeMap;
 
 use serde_yaml_ng::Value;
 
-use crate::labels::docker::{self, Container, DockerOptions, DockerOutcome};
+use crate::labels::docker::{self, Container, DockerOptions, DockerOutcome, ExposedPort};
 
 /// A Compose file that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,10 +50,20 @@ pub fn containers(text: &str, default_project: &str) -> Result<Vec<Container>, C
     Ok(out)
 }
 
-/// The `docker` provider configuration Traefik would build from the file's containers.
+/// The `docker` provider configuration Traefik would build from the file's containers,
+/// with the default `providers.docker` options.
 pub fn docker_provider(text: &str, default_project: &str) -> Result<DockerOutcome, ComposeError> {
+    docker_provider_with(text, default_project, &DockerOptions::default())
+}
+
+/// The same with the given `providers.docker` options.
+pub fn docker_provider_with(
+    text: &str,
+    default_project: &str,
+    options: &DockerOptions,
+) -> Result<DockerOutcome, ComposeError> {
     let containers = containers(text, default_project)?;
-    Ok(docker::build(&containers, &DockerOptions::default()))
+    Ok(docker::build(&containers, options))
 }
 
 /// Compose's project name: lowercase, only `a-z0-9_-`.
@@ -69,8 +82,9 @@ fn service_containers(
     let mut labels = labels_of(service, definition.get("labels"))?;
     labels.insert("com.docker.compose.service".to_owned(), service.to_owned());
     labels.insert("com.docker.compose.project".to_owned(), project.to_owned());
-    let ports = ports_of(definition);
+    let ports: Vec<ExposedPort> = ports_of(definition).into_iter().map(ExposedPort::tcp).collect();
     let fixed_name = definition.get("container_name").map(scalar);
+    let networks = networks_of(project, definition);
     let replicas = replicas_of(definition);
     let names: Vec<String> = match fixed_name {
         Some(name) => vec![name],
@@ -80,13 +94,40 @@ fn service_containers(
     };
     Ok(names
         .into_iter()
-        .map(|name| Container {
-            host: name.clone(),
-            name,
-            labels: labels.clone(),
-            ports: ports.clone(),
+        .zip(1..)
+        .map(|(name, number): (String, u64)| {
+            let mut labels = labels.clone();
+            labels.insert(
+                "com.docker.compose.container-number".to_owned(),
+                number.to_string(),
+            );
+            Container {
+                id: name.clone(),
+                networks: networks.iter().map(|n| (n.clone(), name.clone())).collect(),
+                name,
+                labels,
+                status: docker::RUNNING.to_owned(),
+                ports: ports.clone(),
+                ..Container::default()
+            }
         })
         .collect())
+}
+
+/// Docker's names of the service's networks (`<project>_<name>`; none: `<project>_default`).
+fn networks_of(project: &str, definition: &Value) -> Vec<String> {
+    let names: Vec<String> = match definition.get("networks") {
+        Some(Value::Sequence(items)) => items.iter().map(scalar).collect(),
+        Some(Value::Mapping(entries)) => entries.keys().map(scalar).collect(),
+        _ => Vec::new(),
+    };
+    if names.is_empty() {
+        return vec![format!("{project}_default")];
+    }
+    names
+        .into_iter()
+        .map(|name| format!("{project}_{name}"))
+        .collect()
 }
 
 fn labels_of(
@@ -173,7 +214,11 @@ mod tests {
         assert_eq!(names, ["myproj-web-1", "myproj-web-2", "pg"]);
         assert_eq!(containers[0].labels["a"], "b=c");
         assert_eq!(containers[0].labels["flag"], "");
-        assert_eq!(containers[0].ports, [80, 443]);
+        let ports: Vec<u16> = containers[0].ports.iter().map(|p| p.port).collect();
+        assert_eq!(ports, [80, 443]);
+        assert_eq!(containers[1].labels["com.docker.compose.container-number"], "2");
+        assert_eq!(containers[1].identity(), "myproj-web-2");
+        assert_eq!(containers[1].networks["myproj_default"], "myproj-web-2");
         assert_eq!(containers[2].labels["x"], "true");
         assert_eq!(containers[2].labels["com.docker.compose.project"], "myproj");
     }

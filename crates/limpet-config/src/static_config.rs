@@ -6,6 +6,7 @@
 //! treats file, flags and environment as mutually exclusive sources. Unknown keys are
 //! warnings naming their full path, not errors; keys are case-insensitive as in Traefik.
 
+mod docker;
 mod entry_point;
 mod flags;
 mod lookup;
@@ -21,6 +22,7 @@ use serde_json::{Map, Value};
 use crate::decode::{document, DecodeError};
 use crate::keys::{overlay, static_shape, Normalizer, UnknownKeys};
 
+pub use docker::{DockerProvider, DockerTls, DEFAULT_ENDPOINT, DEFAULT_RULE};
 pub use entry_point::{
     EntryPoint, EntryPointHttp, ForwardedHeaders, Http2, LifeCycle, ProxyProtocol,
     RespondingTimeouts, Transport, Udp,

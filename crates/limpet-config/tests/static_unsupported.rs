@@ -99,6 +99,7 @@ providers:
   precedence: [file, docker]
   file: {filename: dyn.yml, debugLogGeneratedTemplate: true}
   docker: {}
+  consul: {}
 api: {debug: true, dashboardName: edge}
 metrics:
   prometheus: {addRoutersLabels: true, headerLabels: {tenant: X-Tenant}}
@@ -126,7 +127,7 @@ fn every_unapplied_top_level_option_is_named() {
             "tcpServersTransport",
             "providers.precedence",
             "providers.file.debugLogGeneratedTemplate",
-            "providers.docker",
+            "providers.consul",
             "api.debug",
             "api.dashboardName",
             "metrics.prometheus.addRoutersLabels",

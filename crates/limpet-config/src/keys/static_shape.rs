@@ -131,7 +131,7 @@ static PROVIDERS: Shape = Shape::Struct(&[
             Field::new("debugLogGeneratedTemplate", &Shape::Bool),
         ]),
     ),
-    Field::empty_ok("docker", &Shape::Opaque),
+    Field::empty_ok("docker", &DOCKER),
     Field::empty_ok("swarm", &Shape::Opaque),
     Field::empty_ok("kubernetesIngress", &Shape::Opaque),
     Field::empty_ok("kubernetesIngressNGINX", &Shape::Opaque),
@@ -148,6 +148,29 @@ static PROVIDERS: Shape = Shape::Struct(&[
     Field::empty_ok("redis", &Shape::Opaque),
     Field::empty_ok("http", &Shape::Opaque),
     Field::new("plugin", &Shape::Map(&Shape::Opaque)),
+]);
+
+static DOCKER: Shape = Shape::Struct(&[
+    Field::new("endpoint", &Shape::Str),
+    Field::new("exposedByDefault", &Shape::Bool),
+    Field::new("network", &Shape::Str),
+    Field::new("useBindPortIP", &Shape::Bool),
+    Field::new("defaultRule", &Shape::Str),
+    Field::new("constraints", &Shape::Str),
+    Field::new("watch", &Shape::Bool),
+    Field::new("httpClientTimeout", &Shape::Duration),
+    Field::new("allowEmptyServices", &Shape::Bool),
+    Field::new("username", &Shape::Str),
+    Field::new("password", &Shape::Str),
+    Field::empty_ok(
+        "tls",
+        &Shape::Struct(&[
+            Field::new("ca", &Shape::Str),
+            Field::new("cert", &Shape::Str),
+            Field::new("key", &Shape::Str),
+            Field::new("insecureSkipVerify", &Shape::Bool),
+        ]),
+    ),
 ]);
 
 static API: Shape = Shape::Struct(&[

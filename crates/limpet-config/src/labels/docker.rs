@@ -1,46 +1,76 @@
-//! Many containers' labels → one configuration (docs/traefik.md#docker-naming-and-defaults).
+//! Many containers → one configuration (docs/traefik.md#docker-naming-and-defaults). The
+//! live Docker provider and `limpet check --compose` both call [`build`], so they agree.
 //!
-//! Per container: `traefik.enable` (else `exposedByDefault`), a service named after the
-//! container when none is labelled, a router named after it when none is labelled (and
-//! at most one service), the default rule `Host(`<name>`)`, a router without `service`
-//! linked to the single service, and one server per load balancer built from
-//! `loadbalancer.server.*` and the container's address. Containers sharing a name are
-//! merged like Traefik's `ResourceStrategyMerge`: identical routers and middlewares are
-//! kept once, load balancers equal but for their servers pool the servers.
+//! Per container, in Traefik's order: only running containers (unless
+//! `traefik.docker.allownonrunning`), `traefik.enable` (else `exposedByDefault`), the
+//! constraints, healthy or without a health check (unless `allowEmptyServices`: then an
+//! empty load balancer, 503); a service named after the container when none is labelled, a
+//! router named after it when none is labelled (and at most one service), the default rule
+//! template, a router without `service` linked to the single service, and one server per
+//! load balancer built from `loadbalancer.server.*` and the container's address. limpet adds
+//! a stable server `id` ([`Container::identity`]) so sessions survive a new IP. Containers
+//! sharing a name are merged like Traefik's `ResourceStrategyMerge`.
+
+pub mod constraints;
+mod container;
+pub mod template;
 
 use std::collections::BTreeMap;
 
-use super::{decode_labels, DecodedLabels, LabelProblem, ServerLabels};
+pub use constraints::{Constraint, ConstraintError};
+pub use container::{Container, ExposedPort, PortBinding, HEALTHY, RUNNING};
+pub use template::{Template, TemplateData, TemplateError};
+
+use super::{decode_labels, parse_bool, DecodedLabels, LabelProblem, ServerLabels};
 use crate::diagnostics::ElementKind;
-use crate::dynamic::{Configuration, HttpConfiguration, LoadBalancer, Router, Server, Service};
+use crate::dynamic::{Configuration, HttpConfiguration, LoadBalancer, Router, Service};
+use crate::static_config::DockerProvider;
+use container::AddressOptions;
 
-const COMPOSE_SERVICE: &str = "com.docker.compose.service";
-const COMPOSE_PROJECT: &str = "com.docker.compose.project";
-
-/// What the Docker provider knows about one container.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Container {
-    /// Container name, without Docker's leading `/`.
-    pub name: String,
-    pub labels: BTreeMap<String, String>,
-    /// Where its servers are reached: Traefik uses the container's IP on the network;
-    /// a Compose file only tells the container's DNS name.
-    pub host: String,
-    /// Exposed (container-side) ports.
-    pub ports: Vec<u16>,
-}
-
-/// `providers.docker` options that change the result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `providers.docker` options that change the result, parsed.
+#[derive(Debug, Clone)]
 pub struct DockerOptions {
     pub exposed_by_default: bool,
+    pub network: String,
+    pub use_bind_port_ip: bool,
+    pub default_rule: Template,
+    pub constraints: Option<Constraint>,
+    pub allow_empty_services: bool,
+}
+
+/// `providers.docker` options that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionsError {
+    #[error(transparent)]
+    DefaultRule(#[from] TemplateError),
+    #[error(transparent)]
+    Constraints(#[from] ConstraintError),
 }
 
 impl Default for DockerOptions {
     fn default() -> Self {
         DockerOptions {
             exposed_by_default: true,
+            network: String::new(),
+            use_bind_port_ip: false,
+            default_rule: Template::traefik_default(),
+            constraints: None,
+            allow_empty_services: false,
         }
+    }
+}
+
+impl DockerOptions {
+    /// Parses the template and the constraints of the static options.
+    pub fn from_static(provider: &DockerProvider) -> Result<DockerOptions, OptionsError> {
+        Ok(DockerOptions {
+            exposed_by_default: provider.exposed_by_default,
+            network: provider.network.clone(),
+            use_bind_port_ip: provider.use_bind_port_ip,
+            default_rule: Template::parse(&provider.default_rule)?,
+            constraints: Constraint::parse(&provider.constraints)?,
+            allow_empty_services: provider.allow_empty_services,
+        })
     }
 }
 
@@ -76,37 +106,109 @@ fn is_empty(http: &HttpConfiguration) -> bool {
     http.routers.is_empty() && http.services.is_empty() && http.middlewares.is_empty()
 }
 
+/// `traefik.docker.*` labels (and `traefik.enable`), read before anything else.
+#[derive(Debug, Default)]
+struct ProviderLabels {
+    enable: Option<bool>,
+    network: Option<String>,
+    allow_non_running: bool,
+}
+
+/// The provider labels; a value that does not parse skips the container, as in Traefik.
+fn provider_labels(container: &Container) -> Result<ProviderLabels, LabelProblem> {
+    let mut found = ProviderLabels::default();
+    for (key, value) in &container.labels {
+        let lower = key.to_ascii_lowercase();
+        let flag = |slot: &mut Option<bool>| {
+            *slot = Some(parse_bool(value).ok_or_else(|| invalid_bool(container, key, value))?);
+            Ok::<(), LabelProblem>(())
+        };
+        match lower.as_str() {
+            "traefik.enable" => flag(&mut found.enable)?,
+            "traefik.docker.network" => found.network = Some(value.trim().to_owned()),
+            "traefik.docker.allownonrunning" => {
+                let mut allow = None;
+                flag(&mut allow)?;
+                found.allow_non_running = allow.unwrap_or(false);
+            }
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+fn invalid_bool(container: &Container, key: &str, value: &str) -> LabelProblem {
+    LabelProblem {
+        element: None,
+        label: key.to_owned(),
+        message: format!(
+            "container {}: label {key:?}: invalid boolean {value:?} (Go's true/false, 1/0, t/f); the container is skipped",
+            container.name
+        ),
+        is_error: true,
+    }
+}
+
+/// Traefik's `keepContainer` plus the running filter: `Some(serves)` when the container
+/// contributes (`serves` false: an empty load balancer), `None` when it is left out.
+fn keep(container: &Container, labels: &ProviderLabels, options: &DockerOptions) -> Option<bool> {
+    if !container.is_running() && !labels.allow_non_running {
+        return None;
+    }
+    if !labels.enable.unwrap_or(options.exposed_by_default) {
+        return None;
+    }
+    if let Some(constraint) = &options.constraints {
+        if !constraint.matches(&container.labels) {
+            return None;
+        }
+    }
+    if !container.is_healthy() && !options.allow_empty_services {
+        return None;
+    }
+    Some(container.is_running() && container.is_healthy())
+}
+
 /// One container's elements, or `None` when it is not exposed or cannot be used.
 fn container_configuration(
     container: &Container,
     options: &DockerOptions,
     problems: &mut Vec<LabelProblem>,
 ) -> Option<HttpConfiguration> {
+    let provider = provider_labels(container)
+        .map_err(|problem| problems.push(problem))
+        .ok()?;
+    let serves = keep(container, &provider, options)?;
     let mut decoded = decode_labels(&container.labels);
     problems.append(&mut decoded.problems);
-    if !decoded.enable.unwrap_or(options.exposed_by_default) {
-        return None;
-    }
     let name = service_name(container);
     let mut http = std::mem::take(&mut decoded.http);
     add_default_service(&mut http, &decoded, &name);
-    if let Err(problem) = fill_servers(&mut http, &decoded.servers, container) {
-        problems.push(problem);
-        return None; // Traefik drops the container (`port is missing`, …)
+    if serves {
+        let network = provider.network.as_deref().unwrap_or(&options.network);
+        let address = AddressOptions {
+            network,
+            use_bind_port_ip: options.use_bind_port_ip,
+        };
+        if let Err(problem) = fill_servers(&mut http, &decoded.servers, container, address, problems) {
+            problems.push(problem);
+            return None; // Traefik drops the container (`port is missing`, …)
+        }
     }
     add_default_router(&mut http, container, &name, problems);
-    link_routers(&mut http, container, &name, problems);
+    let data = TemplateData {
+        name: &name,
+        container_name: container.name.trim_start_matches('/'),
+        labels: &container.labels,
+    };
+    let rule = options.default_rule.render(&data);
+    link_routers(&mut http, container, &rule, problems);
     Some(http)
 }
 
 /// `<service>_<project>` for Compose containers, else the container name; normalised.
 pub fn service_name(container: &Container) -> String {
-    let labels = &container.labels;
-    let raw = match (labels.get(COMPOSE_SERVICE), labels.get(COMPOSE_PROJECT)) {
-        (Some(service), Some(project)) => format!("{service}_{project}"),
-        _ => container.name.trim_start_matches('/').to_owned(),
-    };
-    normalize(&raw)
+    normalize(&container.raw_service_name())
 }
 
 /// Traefik's `provider.Normalize`: split on anything but letters and digits, join with `-`.
@@ -138,65 +240,36 @@ fn load_balancer_service() -> Service {
     }
 }
 
-/// The container's server in every load balancer it declares.
+/// The container's server in every load balancer it declares, with its stable identity.
 fn fill_servers(
     http: &mut HttpConfiguration,
     servers: &BTreeMap<String, ServerLabels>,
     container: &Container,
+    address: AddressOptions<'_>,
+    notes: &mut Vec<LabelProblem>,
 ) -> Result<(), LabelProblem> {
     for (name, service) in &mut http.services {
         let Some(lb) = service.load_balancer.as_mut() else {
             continue;
         };
         let labels = servers.get(name).cloned().unwrap_or_default();
-        let server = server_of(&labels, container).map_err(|message| LabelProblem {
-            element: Some((ElementKind::Service, name.clone())),
-            label: container.name.clone(),
-            message: format!("container {}: service {name:?}: {message}", container.name),
-            is_error: true,
+        let url = container::server_url(&labels, container, address, notes).map_err(|message| {
+            LabelProblem {
+                element: Some((ElementKind::Service, name.clone())),
+                label: container.name.clone(),
+                message: format!("container {}: service {name:?}: {message}", container.name),
+                is_error: true,
+            }
         })?;
-        lb.servers = vec![server];
+        lb.servers = vec![crate::dynamic::Server {
+            url,
+            weight: labels.weight,
+            preserve_path: labels.preserve_path.unwrap_or(false),
+            id: labels.id.clone().or_else(|| Some(container.identity())),
+            draining: false,
+        }];
     }
     Ok(())
-}
-
-/// Why a container's server cannot be built (Traefik's texts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-enum ServerError {
-    #[error("defining scheme or port is not allowed when URL is defined")]
-    UrlWithSchemeOrPort,
-    #[error("port is missing")]
-    NoPort,
-}
-
-fn server_of(labels: &ServerLabels, container: &Container) -> Result<Server, ServerError> {
-    let url = match &labels.url {
-        Some(_) if labels.port.is_some() || labels.scheme.is_some() => {
-            return Err(ServerError::UrlWithSchemeOrPort)
-        }
-        Some(url) => url.clone(),
-        None => {
-            let scheme = labels.scheme.as_deref().unwrap_or("http");
-            let port = labels
-                .port
-                .clone()
-                .or_else(|| lowest_port(container))
-                .ok_or(ServerError::NoPort)?;
-            format!("{scheme}://{}:{port}", container.host)
-        }
-    };
-    Ok(Server {
-        url,
-        weight: labels.weight,
-        preserve_path: labels.preserve_path.unwrap_or(false),
-        id: labels.id.clone(),
-        draining: false,
-    })
-}
-
-/// Traefik takes the lowest-numbered exposed port.
-fn lowest_port(container: &Container) -> Option<String> {
-    container.ports.iter().min().map(u16::to_string)
 }
 
 fn add_default_router(
@@ -222,7 +295,7 @@ fn add_default_router(
 fn link_routers(
     http: &mut HttpConfiguration,
     container: &Container,
-    name: &str,
+    default_rule: &str,
     problems: &mut Vec<LabelProblem>,
 ) {
     let single_service = match http.services.keys().collect::<Vec<_>>().as_slice() {
@@ -232,7 +305,7 @@ fn link_routers(
     let mut unlinked = Vec::new();
     for (router_name, router) in &mut http.routers {
         if router.rule.is_empty() {
-            router.rule = format!("Host(`{name}`)");
+            router.rule = default_rule.to_owned();
         }
         if router.service.is_empty() {
             match &single_service {

@@ -108,6 +108,8 @@ pub struct Providers {
     pub precedence: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<FileProvider>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker: Option<super::docker::DockerProvider>,
     /// The other providers, accepted as written (present = enabled).
     #[serde(flatten)]
     pub others: BTreeMap<String, Value>,
@@ -119,6 +121,7 @@ impl Default for Providers {
             providers_throttle_duration: GoDuration::from_secs(2),
             precedence: Vec::new(),
             file: None,
+            docker: None,
             others: BTreeMap::new(),
         }
     }

@@ -24,7 +24,7 @@ pub fn unsupported_in_use(config: &StaticConfig) -> Vec<String> {
     for provider in config.providers.others.keys() {
         warnings.push(not_applied(
             &format!("providers.{provider}"),
-            "only the file provider is available",
+            "only the file and docker providers are available",
         ));
     }
     let top = |key: &str| key.to_owned();
@@ -352,11 +352,13 @@ mod tests {
         config
             .providers
             .others
-            .insert("docker".into(), serde_json::json!({}));
+            .insert("consul".into(), serde_json::json!({}));
+        config.providers.docker = Some(Default::default());
         let warnings = unsupported_in_use(&config);
         assert!(warnings.iter().any(
             |w| w.starts_with("entryPoints.web.http.redirections is accepted but not applied")
         ));
-        assert!(warnings.iter().any(|w| w.starts_with("providers.docker")));
+        assert!(warnings.iter().any(|w| w.starts_with("providers.consul")));
+        assert!(!warnings.iter().any(|w| w.starts_with("providers.docker")));
     }
 }

@@ -79,6 +79,9 @@ fn provider_names(config: &StaticConfig) -> Vec<String> {
     if config.providers.file.is_some() {
         names.push("File".to_owned());
     }
+    if config.providers.docker.is_some() {
+        names.push("Docker".to_owned());
+    }
     for other in config.providers.others.keys() {
         let mut chars = other.chars();
         if let Some(first) = chars.next() {
