@@ -82,7 +82,10 @@ fn service_containers(
     let mut labels = labels_of(service, definition.get("labels"))?;
     labels.insert("com.docker.compose.service".to_owned(), service.to_owned());
     labels.insert("com.docker.compose.project".to_owned(), project.to_owned());
-    let ports: Vec<ExposedPort> = ports_of(definition).into_iter().map(ExposedPort::tcp).collect();
+    let ports: Vec<ExposedPort> = ports_of(definition)
+        .into_iter()
+        .map(ExposedPort::tcp)
+        .collect();
     let fixed_name = definition.get("container_name").map(scalar);
     let networks = networks_of(project, definition);
     let replicas = replicas_of(definition);
@@ -216,7 +219,10 @@ mod tests {
         assert_eq!(containers[0].labels["flag"], "");
         let ports: Vec<u16> = containers[0].ports.iter().map(|p| p.port).collect();
         assert_eq!(ports, [80, 443]);
-        assert_eq!(containers[1].labels["com.docker.compose.container-number"], "2");
+        assert_eq!(
+            containers[1].labels["com.docker.compose.container-number"],
+            "2"
+        );
         assert_eq!(containers[1].identity(), "myproj-web-2");
         assert_eq!(containers[1].networks["myproj_default"], "myproj-web-2");
         assert_eq!(containers[2].labels["x"], "true");

@@ -190,7 +190,9 @@ fn container_configuration(
             network,
             use_bind_port_ip: options.use_bind_port_ip,
         };
-        if let Err(problem) = fill_servers(&mut http, &decoded.servers, container, address, problems) {
+        if let Err(problem) =
+            fill_servers(&mut http, &decoded.servers, container, address, problems)
+        {
             problems.push(problem);
             return None; // Traefik drops the container (`port is missing`, …)
         }

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
+use crate::control::provider::docker::{DockerError, DockerProvider};
 use crate::control::provider::file::FileProvider;
 use crate::control::provider::Provider;
 use crate::data::entrypoint::{self, EntryPoint};
@@ -40,6 +41,8 @@ pub enum StartError {
     },
     #[error("error using file configuration provider: {0}")]
     FileProvider(FileSourceError),
+    #[error("error using docker configuration provider: {0}")]
+    DockerProvider(#[from] DockerError),
 }
 
 /// A running limpet: its bound addresses and the handles to stop it.
@@ -281,11 +284,15 @@ async fn bind_all(
 
 /// The providers the static configuration enables.
 fn static_providers(config: &StaticConfig) -> Result<Vec<Box<dyn Provider>>, StartError> {
-    let Some(file) = &config.providers.file else {
-        return Ok(Vec::new());
-    };
-    let source = FileSource::of(file).map_err(StartError::FileProvider)?;
-    Ok(vec![Box::new(FileProvider::new(source, file.watch))])
+    let mut providers: Vec<Box<dyn Provider>> = Vec::new();
+    if let Some(file) = &config.providers.file {
+        let source = FileSource::of(file).map_err(StartError::FileProvider)?;
+        providers.push(Box::new(FileProvider::new(source, file.watch)));
+    }
+    if let Some(docker) = &config.providers.docker {
+        providers.push(Box::new(DockerProvider::new(docker)?));
+    }
+    Ok(providers)
 }
 
 fn throttle(config: &StaticConfig) -> Duration {

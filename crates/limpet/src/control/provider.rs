@@ -4,6 +4,7 @@
 //! an error means "my source is broken right now": the aggregator keeps that provider's
 //! previous configuration serving and says so.
 
+pub mod docker;
 pub mod file;
 pub mod internal;
 pub mod memory;
@@ -33,6 +34,9 @@ pub enum ProviderError {
     /// The task reading the source failed.
     #[error("file provider task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    /// The Docker daemon is out of reach; the provider is reconnecting.
+    #[error("docker provider: {0}; reconnecting")]
+    Docker(#[from] docker::DockerError),
 }
 
 /// Where providers send their updates.

@@ -13,6 +13,8 @@ use hyper_util::rt::TokioExecutor;
 use limpet::control::app::{self, RunningApp};
 use tokio::net::TcpListener;
 
+pub mod docker_double;
+pub mod docker_stack;
 pub mod logs;
 pub mod model;
 

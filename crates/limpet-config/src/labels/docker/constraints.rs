@@ -210,11 +210,10 @@ mod tests {
 
     #[test]
     fn label_regex_not_and_or() {
-        let c = Constraint::parse(
-            "Label(`a`, `1`) && !LabelRegex(`b`, `^x`) || Label(\"c\", \"yes\")",
-        )
-        .unwrap()
-        .unwrap();
+        let c =
+            Constraint::parse("Label(`a`, `1`) && !LabelRegex(`b`, `^x`) || Label(\"c\", \"yes\")")
+                .unwrap()
+                .unwrap();
         assert!(c.matches(&labels(&[("a", "1")])));
         assert!(!c.matches(&labels(&[("a", "1"), ("b", "xy")])));
         assert!(c.matches(&labels(&[("b", "xy"), ("c", "yes")])));

@@ -68,7 +68,9 @@ impl Container {
 
     /// Healthy, or without a health check.
     pub fn is_healthy(&self) -> bool {
-        self.health.as_deref().is_none_or(|h| h.is_empty() || h == HEALTHY)
+        self.health
+            .as_deref()
+            .is_none_or(|h| h.is_empty() || h == HEALTHY)
     }
 
     /// `<service>_<project>` for Compose containers, else the container name (Traefik's

@@ -105,7 +105,9 @@ impl Template {
             template: text.to_owned(),
             reason,
         };
-        parse_parts(text).map(|parts| Template { parts }).map_err(error)
+        parse_parts(text)
+            .map(|parts| Template { parts })
+            .map_err(error)
     }
 
     /// Traefik's default, ``Host(`{{ normalize .Name }}`)``.
@@ -405,7 +407,10 @@ mod tests {
     #[test]
     fn unsupported_constructs_are_named() {
         let error = Template::parse("Host(`{{ printf \"%s\" .Name }}`)").unwrap_err();
-        assert!(error.reason.contains("\"printf\" is not supported"), "{error}");
+        assert!(
+            error.reason.contains("\"printf\" is not supported"),
+            "{error}"
+        );
         let error = Template::parse("{{ .Image }}").unwrap_err();
         assert!(error.reason.contains("\".Image\""), "{error}");
         assert!(Template::parse("{{ .Name").is_err());
