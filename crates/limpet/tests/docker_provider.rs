@@ -309,3 +309,61 @@ async fn until(sent: &AtomicUsize, n: usize) {
     })
     .await;
 }
+
+/// The live provider and `limpet check --compose` decode with one function: the same
+/// routers and services, rules, cookies and server ids (only the addresses differ, IPs
+/// against DNS names).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_provider_and_check_compose_agree() {
+    for (text, project) in [
+        (TUTORIAL, "tutorial"),
+        (TUTORIAL_FIXED, "tutorial"),
+        (RUNBOOK, "webstack"),
+    ] {
+        let double = DockerDouble::start().await;
+        let port = common_port(&["127.0.0.2", "127.0.0.3", "127.0.0.4"]).await;
+        for container in compose_stack(text, project, port).await {
+            double.run(container);
+        }
+        let app = start_limpet(&double, "").await;
+        let live = app.shared.snapshot.load().config.clone();
+        let rewritten = text
+            .replace("server.port=8080", &format!("server.port={port}"))
+            .replace("server.port=80\"", &format!("server.port={port}\""));
+        let checked = limpet_config::compose::docker_provider(&rewritten, project).unwrap();
+        let http = checked.configuration.http.unwrap();
+        let docker = |name: &String| format!("{name}@docker");
+        let live_routers: Vec<_> = live
+            .routers
+            .iter()
+            .filter(|(_, r)| r.provider == "docker")
+            .map(|(n, r)| (n.clone(), r.config.rule.clone(), r.config.service.clone()))
+            .collect();
+        let mut check_routers: Vec<_> = http
+            .routers
+            .iter()
+            .map(|(n, r)| (docker(n), r.rule.clone(), r.service.clone()))
+            .collect();
+        check_routers.sort();
+        assert_eq!(live_routers, check_routers);
+        let ids = |lb: &limpet_config::dynamic::LoadBalancer| {
+            (
+                lb.sticky.clone(),
+                lb.servers.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+            )
+        };
+        let live_services: Vec<_> = live
+            .services
+            .iter()
+            .filter(|(_, s)| s.provider == "docker")
+            .map(|(n, s)| (n.clone(), s.config.load_balancer.as_ref().map(ids)))
+            .collect();
+        let mut check_services: Vec<_> = http
+            .services
+            .iter()
+            .map(|(n, s)| (docker(n), s.load_balancer.as_ref().map(ids)))
+            .collect();
+        check_services.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(live_services, check_services);
+    }
+}

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use limpet_config::compose::ComposeError;
 use limpet_config::decode::{read_file, DecodeError, FileSource, FileSourceError};
 use limpet_config::dynamic::Configuration;
+use limpet_config::labels::docker::{DockerOptions, OptionsError};
 use limpet_config::lint::{self, Finding, LintContext};
 use limpet_config::static_config::{self, EntryPointSet, StaticConfig, StaticError};
 
@@ -45,6 +46,9 @@ pub enum CheckError {
     /// `providers.file` names both a file and a directory (the proxy refuses to start).
     #[error("error using file configuration provider: {0}")]
     FileProvider(#[from] FileSourceError),
+    /// `providers.docker.defaultRule` or `constraints` cannot be used.
+    #[error("error using docker configuration provider: {0}")]
+    DockerOptions(#[from] OptionsError),
     #[error("{}: {reason}", path.display())]
     Compose {
         path: PathBuf,
@@ -87,7 +91,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, CheckError> {
         providers.insert("file".to_owned(), read_file(path)?);
     }
     if let Some(path) = &options.compose {
-        let (docker, findings) = read_compose(path)?;
+        let (docker, findings) = read_compose(path, docker_options(static_config.as_ref())?)?;
         providers.insert("docker".to_owned(), docker);
         report.findings.extend(findings);
     }
@@ -140,16 +144,28 @@ fn add_file_provider(
     Ok(())
 }
 
-/// The Compose file as the `docker` provider, and its label problems as findings.
-fn read_compose(path: &Path) -> Result<(Configuration, Vec<Finding>), CheckError> {
+/// The static `providers.docker` options (defaults without them), as the proxy reads them.
+fn docker_options(config: Option<&StaticConfig>) -> Result<DockerOptions, CheckError> {
+    match config.and_then(|c| c.providers.docker.as_ref()) {
+        Some(docker) => Ok(DockerOptions::from_static(docker)?),
+        None => Ok(DockerOptions::default()),
+    }
+}
+
+/// The Compose file as the `docker` provider (the live provider's decoder and options), and
+/// its label problems as findings.
+fn read_compose(
+    path: &Path,
+    options: DockerOptions,
+) -> Result<(Configuration, Vec<Finding>), CheckError> {
     let failed = |reason: ComposeFailure| CheckError::Compose {
         path: path.to_owned(),
         reason,
     };
     let text = std::fs::read_to_string(path).map_err(|e| failed(e.into()))?;
     let project = project_of(path);
-    let outcome =
-        limpet_config::compose::docker_provider(&text, &project).map_err(|e| failed(e.into()))?;
+    let outcome = limpet_config::compose::docker_provider_with(&text, &project, &options)
+        .map_err(|e| failed(e.into()))?;
     let findings = lint::label_findings(&outcome.problems, "docker");
     Ok((outcome.configuration, findings))
 }
