@@ -200,6 +200,8 @@ pub struct StickyModel {
     pub header: Option<String>,
     /// limpet extension: what to do when the pinned server is unavailable.
     pub on_failure: OnFailure,
+    /// limpet extension: sessions of a removed server wait this long for it (`restartGrace`).
+    pub restart_grace: Option<std::time::Duration>,
     /// limpet extension: response header naming the server that answered (`sticky.debugHeader`).
     pub debug_header: Option<String>,
     /// limpet extension: signed, expiring tokens instead of Traefik's plain values.

@@ -21,6 +21,10 @@ pub struct Sticky {
     /// limpet extension: response header naming the server that answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debug_header: Option<DebugHeader>,
+    /// limpet extension: how long the sessions of a server that left the configuration wait
+    /// for it to come back (503, cookie kept) before they are moved. Off by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart_grace: Option<GoDuration>,
 }
 
 impl Sticky {

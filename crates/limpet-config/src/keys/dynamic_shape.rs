@@ -100,6 +100,7 @@ static STICKY: Shape = Shape::Struct(&[
     Field::new("header", &STICKY_HEADER),
     Field::new("onFailure", &Shape::Str),
     Field::new("debugHeader", &Shape::Opaque),
+    Field::new("restartGrace", &Shape::Duration),
 ]);
 
 static STICKY_HEADER: Shape = Shape::Struct(&[Field::new("name", &Shape::Str)]);

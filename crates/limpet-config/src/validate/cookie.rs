@@ -16,6 +16,7 @@ pub(super) fn sticky_model(
         return Ok(None);
     };
     let on_failure = on_failure(sticky.on_failure.as_deref())?;
+    let restart_grace = restart_grace(sticky)?;
     let header = header_name(sticky)?;
     if sticky.cookie.is_none() && header.is_none() {
         return Ok(None);
@@ -27,6 +28,7 @@ pub(super) fn sticky_model(
         cookie_enabled: sticky.cookie.is_some(),
         header,
         on_failure,
+        restart_grace,
         debug_header: debug_header(sticky.debug_header.as_ref()),
         signing,
         strip_from_upstream: cookie.strip_from_upstream,
@@ -42,6 +44,17 @@ fn on_failure(on_failure: Option<&str>) -> Result<OnFailure, ElementError> {
             "sticky.onFailure {:?} is not supported (expected \"repin\" or \"strict\")",
             on_failure.unwrap_or_default()
         ))),
+    }
+}
+
+/// `sticky.restartGrace`: off when absent or zero; negative is an error.
+fn restart_grace(sticky: &Sticky) -> Result<Option<std::time::Duration>, ElementError> {
+    match sticky.restart_grace {
+        Some(grace) if grace.is_negative() => Err(ElementError::invalid(format!(
+            "sticky.restartGrace {grace} is negative; use a duration such as \"30s\", or remove it"
+        ))),
+        Some(grace) if grace.nanos() > 0 => Ok(Some(grace.to_std())),
+        _ => Ok(None),
     }
 }
 

@@ -1,7 +1,10 @@
 //! The affinity layer of a load balancer: what the request carries (cookie or header, plain
 //! Traefik value or signed token) and what to send back when a session is (re)assigned.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use http::header::{CACHE_CONTROL, SET_COOKIE};
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -23,8 +26,12 @@ pub enum Claim {
     BadSignature,
     /// A token past a lifetime (`ExpiredIdle` / `ExpiredAbsolute`).
     Expired(StickyOutcome),
-    /// A value of a server removed by a recent reload.
-    Removed { key: u64, token: Option<Token> },
+    /// A value of a server removed by a recent reload; `waiting` while its `restartGrace` runs.
+    Removed {
+        key: u64,
+        token: Option<Token>,
+        waiting: bool,
+    },
     /// A value of server `index`.
     /// `key` is `None` for plain values until needed ([`Affinity::session_key`]), so a plain
     /// hit hashes nothing.
@@ -62,8 +69,10 @@ pub struct Affinity {
     cookie_attributes: Box<str>,
     header: Option<HeaderName>,
     codec: Codec,
-    /// Values of servers removed by recent reloads.
-    removed: HashSet<Box<str>>,
+    /// Values of servers removed by recent reloads, with when they were removed.
+    removed: HashMap<Box<str>, Instant>,
+    /// `sticky.restartGrace`: how long a removed server's sessions wait for it.
+    restart_grace: Option<Duration>,
     pub strict: bool,
     debug_header: Option<HeaderName>,
     pub strip_cookie: Option<Box<str>>,
@@ -72,7 +81,11 @@ pub struct Affinity {
 
 impl Affinity {
     /// The affinity of servers `servers` (their order is the index space).
-    pub fn new(model: &StickyModel, servers: &[Server], removed: Vec<String>) -> Affinity {
+    pub fn new(
+        model: &StickyModel,
+        servers: &[Server],
+        removed: Vec<(String, Instant)>,
+    ) -> Affinity {
         let cookie_name = model
             .cookie_enabled
             .then(|| model.cookie.name.as_str().into());
@@ -85,7 +98,11 @@ impl Affinity {
                 .as_deref()
                 .and_then(|h| HeaderName::from_bytes(h.as_bytes()).ok()),
             codec: codec(model, servers),
-            removed: removed.into_iter().map(String::into_boxed_str).collect(),
+            removed: removed
+                .into_iter()
+                .map(|(value, at)| (value.into_boxed_str(), at))
+                .collect(),
+            restart_grace: model.restart_grace,
             strict: model.on_failure == OnFailure::Strict,
             debug_header: model
                 .debug_header
@@ -93,6 +110,12 @@ impl Affinity {
                 .and_then(|h| HeaderName::from_bytes(h.as_bytes()).ok()),
             no_cache: model.no_cache,
         }
+    }
+
+    /// Whether sessions of a server removed at `removed_at` still wait for it.
+    fn waits_for(&self, removed_at: Instant) -> bool {
+        self.restart_grace
+            .is_some_and(|grace| removed_at.elapsed() < grace)
     }
 
     /// Reads and classifies the request's affinity value.
@@ -135,11 +158,14 @@ impl Affinity {
                 token: None,
                 renew: Renew::CompatRewrite,
             },
-            None if self.removed.contains(value) => Claim::Removed {
-                key: plain_session_key(value, head),
-                token: None,
+            None => match self.removed.get(value) {
+                Some(at) => Claim::Removed {
+                    key: plain_session_key(value, head),
+                    token: None,
+                    waiting: self.waits_for(*at),
+                },
+                None => Claim::Unknown,
             },
-            None => Claim::Unknown,
         }
     }
 
@@ -166,16 +192,17 @@ impl Affinity {
                 token: Some(token),
                 renew,
             },
-            None if self
+            None => match self
                 .removed
-                .contains(format!("{:016x}", token.server_ref).as_str()) =>
+                .get(format!("{:016x}", token.server_ref).as_str())
             {
-                Claim::Removed {
+                Some(at) => Claim::Removed {
                     key,
                     token: Some(token),
-                }
-            }
-            None => Claim::Unknown,
+                    waiting: self.waits_for(*at),
+                },
+                None => Claim::Unknown,
+            },
         }
     }
 

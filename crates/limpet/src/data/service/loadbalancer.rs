@@ -2,6 +2,7 @@
 //! restarts, drains, failures and reloads.
 
 use limpet_config::model::LoadBalancerModel;
+use tokio::time::Instant;
 
 use super::affinity::{Affinity, Claim, Renew};
 use super::strategy::{rendezvous, Strategy};
@@ -23,7 +24,7 @@ impl LoadBalancer {
     pub fn new(
         model: &LoadBalancerModel,
         servers: Vec<Server>,
-        removed: Vec<String>,
+        removed: Vec<(String, Instant)>,
     ) -> LoadBalancer {
         let weights: Vec<i64> = servers.iter().map(|s| s.weight).collect();
         let affinity = model
@@ -52,7 +53,11 @@ impl LoadBalancer {
                 token,
                 renew,
             } => self.pinned(affinity, (index, key, token, renew), head, decision),
-            Claim::Removed { key, token } => self.repin(
+            Claim::Removed { waiting: true, .. } => {
+                decision.outcome = StickyOutcome::RestartWait;
+                return None;
+            }
+            Claim::Removed { key, token, .. } => self.repin(
                 affinity,
                 key,
                 token,

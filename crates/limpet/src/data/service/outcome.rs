@@ -28,11 +28,14 @@ pub enum StickyOutcome {
     BadSignature,
     /// `onFailure: strict` and the pinned server is unavailable: answered 503.
     StrictReject,
+    /// The pinned server left the configuration less than `restartGrace` ago: answered 503,
+    /// the session kept for its return.
+    RestartWait,
 }
 
 impl StickyOutcome {
     /// Every outcome, for metrics and the API.
-    pub const ALL: [StickyOutcome; 12] = [
+    pub const ALL: [StickyOutcome; 13] = [
         StickyOutcome::NotSticky,
         StickyOutcome::Hit,
         StickyOutcome::New,
@@ -45,6 +48,7 @@ impl StickyOutcome {
         StickyOutcome::ExpiredAbsolute,
         StickyOutcome::BadSignature,
         StickyOutcome::StrictReject,
+        StickyOutcome::RestartWait,
     ];
 
     /// The label used in logs, metrics and the API (`hit`, `repinned_down`…); `-` when not sticky.
@@ -62,6 +66,7 @@ impl StickyOutcome {
             StickyOutcome::ExpiredAbsolute => "expired_absolute",
             StickyOutcome::BadSignature => "bad_signature",
             StickyOutcome::StrictReject => "strict_reject",
+            StickyOutcome::RestartWait => "restart_wait",
         }
     }
 }

@@ -67,28 +67,31 @@ impl ServerRegistry {
         states.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
-    /// The values `service` lost in recent reloads if its servers now have `current` (so a
-    /// session whose server is gone is told apart from garbage). Reads only.
-    pub fn recently_removed(&self, service: &str, current: &[&str]) -> Vec<String> {
+    /// The values `service` lost in recent reloads if its servers now have `current`, with
+    /// when each left (so a session whose server is gone is told apart from garbage, and
+    /// `restartGrace` can wait for it). Reads only.
+    pub fn recently_removed(&self, service: &str, current: &[&str]) -> Vec<(String, Instant)> {
         let values = lock(&self.values);
         let Some(entry) = values.get(service) else {
             return Vec::new();
         };
         let now = Instant::now();
+        // Leaving with this build: removed now; removed earlier: when they left.
+        let leaving = entry.last.iter().map(|value| (value, now));
         let remembered = entry
             .removed
             .iter()
             .filter(|(_, at)| now.saturating_duration_since(**at) < REMEMBER_REMOVED)
-            .map(|(value, _)| value);
-        let mut removed: Vec<String> = entry
-            .last
-            .iter()
-            .chain(remembered)
-            .filter(|value| !current.contains(&value.as_str()))
-            .cloned()
-            .collect();
+            .map(|(value, at)| (value, *at));
+        let mut removed: HashMap<&String, Instant> = HashMap::new();
+        for (value, at) in remembered.chain(leaving) {
+            if !current.contains(&value.as_str()) {
+                removed.entry(value).or_insert(at);
+            }
+        }
+        let mut removed: Vec<(String, Instant)> =
+            removed.into_iter().map(|(v, at)| (v.clone(), at)).collect();
         removed.sort_unstable();
-        removed.dedup();
         removed
     }
 
