@@ -70,7 +70,7 @@ pub struct Selected<'a> {
 /// A built service of one configuration generation.
 #[derive(Debug)]
 pub enum Service {
-    LoadBalancer(LoadBalancer),
+    LoadBalancer(Box<LoadBalancer>),
     Weighted(Weighted),
     Mirroring(Mirroring),
     Failover(Failover),

@@ -144,7 +144,9 @@ impl ServiceBuilder<'_> {
 
     fn kind(&mut self, name: &str, kind: &ServiceKind) -> Option<Service> {
         Some(match kind {
-            ServiceKind::LoadBalancer(lb) => Service::LoadBalancer(self.load_balancer(name, lb)),
+            ServiceKind::LoadBalancer(lb) => {
+                Service::LoadBalancer(Box::new(self.load_balancer(name, lb)))
+            }
             ServiceKind::Weighted(weighted) => {
                 let children = weighted
                     .services
