@@ -367,3 +367,22 @@ async fn live_provider_and_check_compose_agree() {
         assert_eq!(live_services, check_services);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_label_that_does_not_decode_is_a_finding_and_the_rest_serves() {
+    let double = DockerDouble::start().await;
+    let port = origin_at("127.0.0.2", 0, "web-1").await;
+    let mut container = routed("web-1", "web.local", "127.0.0.2", port);
+    container.labels.insert(
+        "traefik.http.services.web-1.loadbalancer.server.weight".into(),
+        "heavy".into(),
+    );
+    double.run(container);
+    let app = start_limpet(&double, "").await;
+    let coded = findings(&app);
+    assert!(
+        coded.iter().any(|(code, _)| code == "LMP016"),
+        "the label problem reaches the model and the API: {coded:?}"
+    );
+    assert_eq!(status(&app, "web.local").await, 200);
+}

@@ -27,10 +27,7 @@ impl Provider for Channel {
         let mut configs = self.0;
         Box::pin(async move {
             while let Some(config) = configs.recv().await {
-                let message = ProviderMessage {
-                    provider: "file".into(),
-                    update: Ok(config),
-                };
+                let message = ProviderMessage::new("file", Ok(config));
                 let _ = updates.send(message).await;
             }
         })

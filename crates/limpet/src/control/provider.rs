@@ -14,6 +14,7 @@ use std::pin::Pin;
 
 use limpet_config::decode::DecodeError;
 use limpet_config::dynamic::Configuration;
+use limpet_config::labels::LabelProblem;
 use tokio::sync::mpsc;
 
 /// The latest state of one provider.
@@ -23,6 +24,20 @@ pub struct ProviderMessage {
     pub provider: String,
     /// The new configuration, or why it could not be read.
     pub update: Result<Configuration, ProviderError>,
+    /// Parts of the input left out of the configuration (Docker labels that do not decode,
+    /// containers that cannot be used): shown as findings (LMP016) with the configuration.
+    pub label_problems: Vec<LabelProblem>,
+}
+
+impl ProviderMessage {
+    /// A message with no left-out parts.
+    pub fn new(provider: &str, update: Result<Configuration, ProviderError>) -> ProviderMessage {
+        ProviderMessage {
+            provider: provider.to_owned(),
+            update,
+            label_problems: Vec::new(),
+        }
+    }
 }
 
 /// Why a provider has no configuration to send right now.

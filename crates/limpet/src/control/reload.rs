@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use limpet_config::diagnostics::Status;
 use limpet_config::dynamic::Configuration;
+use limpet_config::labels::LabelProblem;
 use limpet_config::lint::{self, LintContext, Severity};
 use limpet_config::model::Model;
 use limpet_config::static_config::{entry_point_set, EntryPointSet, StaticConfig};
@@ -24,6 +25,8 @@ use crate::state::Shared;
 /// Owns the latest configuration of every provider and turns it into snapshots.
 pub struct Reloader {
     latest: BTreeMap<String, Configuration>,
+    /// What each provider left out of its latest configuration (Docker labels…).
+    label_problems: BTreeMap<String, Vec<LabelProblem>>,
     entry_point_set: EntryPointSet,
     lint_context: LintContext,
     entry_point_order: Vec<String>,
@@ -47,6 +50,7 @@ impl Reloader {
                 "internal".to_owned(),
                 crate::control::provider::internal::configuration(config),
             )]),
+            label_problems: BTreeMap::new(),
             entry_point_set: entry_point_set(config),
             lint_context: LintContext::from_static(config),
             entry_point_order,
@@ -110,6 +114,9 @@ impl Reloader {
     fn record(&mut self, message: ProviderMessage) -> bool {
         match message.update {
             Ok(config) => {
+                let problems = message.label_problems;
+                self.label_problems
+                    .insert(message.provider.clone(), problems);
                 self.latest.insert(message.provider, config);
                 true
             }
@@ -125,6 +132,14 @@ impl Reloader {
         }
     }
 
+    /// The providers' left-out parts as findings (LMP016), as `limpet check --compose` shows.
+    fn label_findings(&self) -> Vec<lint::Finding> {
+        let per_provider = self.label_problems.iter();
+        per_provider
+            .flat_map(|(provider, problems)| lint::label_findings(problems, provider))
+            .collect()
+    }
+
     /// Builds and swaps in a new snapshot from the latest configurations.
     pub fn apply(&mut self) {
         // merge → validate → lint → pure build → state reconcile → swap → health tasks.
@@ -132,7 +147,14 @@ impl Reloader {
         let mut model = limpet_config::validate::validate(&merged, &self.entry_point_set);
         let generation = *self.generation.borrow() + 1;
         log_model(&model, generation);
-        lint_and_log(&merged, &mut model, &self.lint_context, generation);
+        let left_out = self.label_findings();
+        lint_and_log(
+            &merged,
+            &mut model,
+            &self.lint_context,
+            generation,
+            left_out,
+        );
         let model = Arc::new(model);
         let ctx = BuildContext {
             generation,
@@ -195,8 +217,10 @@ fn lint_and_log(
     model: &mut limpet_config::model::Model,
     ctx: &LintContext,
     generation: u64,
+    left_out: Vec<lint::Finding>,
 ) {
-    let findings = lint::lint(merged, model, ctx);
+    let mut findings = lint::lint(merged, model, ctx);
+    findings.extend(left_out);
     let mut by_code: BTreeMap<lint::Code, Vec<&lint::Finding>> = BTreeMap::new();
     for finding in &findings {
         by_code.entry(finding.code).or_default().push(finding);

@@ -144,10 +144,7 @@ impl DockerProvider {
 
     /// Tells the reloader once per outage; false once nobody listens.
     async fn report(&self, updates: &Updates, error: DockerError) -> bool {
-        let message = ProviderMessage {
-            provider: "docker".into(),
-            update: Err(error.into()),
-        };
+        let message = ProviderMessage::new("docker", Err(error.into()));
         updates.send(message).await.is_ok()
     }
 
@@ -216,17 +213,16 @@ impl DockerProvider {
     ) -> Result<(), DockerError> {
         let containers = list(docker).await?;
         let outcome = docker::build(&containers, &self.options);
-        if outcome.problems != sent.problems {
-            log_problems(&outcome.problems);
-            sent.problems = outcome.problems;
-        }
-        if sent.configuration.as_ref() == Some(&outcome.configuration) {
+        let same_config = sent.configuration.as_ref() == Some(&outcome.configuration);
+        if same_config && outcome.problems == sent.problems {
             return Ok(());
         }
+        sent.problems = outcome.problems.clone();
         sent.configuration = Some(outcome.configuration.clone());
         let message = ProviderMessage {
             provider: "docker".into(),
             update: Ok(outcome.configuration),
+            label_problems: outcome.problems,
         };
         updates
             .send(message)
@@ -277,14 +273,4 @@ fn needs_resync(event: &EventMessage) -> bool {
     let action = event.action.as_deref().unwrap_or_default();
     let verb = action.split(':').next().unwrap_or_default().trim();
     RESYNC_ACTIONS.contains(&verb)
-}
-
-fn log_problems(problems: &[LabelProblem]) {
-    for problem in problems {
-        if problem.is_error {
-            tracing::error!(providerName = "docker", label = %problem.label, "{}", problem.message);
-        } else {
-            tracing::warn!(providerName = "docker", label = %problem.label, "{}", problem.message);
-        }
-    }
 }

@@ -69,10 +69,7 @@ impl FileProvider {
             Ok(update) => update,
             Err(error) => Err(ProviderError::Task(error)),
         };
-        let message = ProviderMessage {
-            provider: "file".into(),
-            update,
-        };
+        let message = ProviderMessage::new("file", update);
         updates.send(message).await.is_ok()
     }
 

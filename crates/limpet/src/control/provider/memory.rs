@@ -29,10 +29,7 @@ impl Provider for MemoryProvider {
 
     fn run(self: Box<Self>, updates: Updates) -> Pin<Box<dyn Future<Output = ()> + Send>> {
         Box::pin(async move {
-            let message = ProviderMessage {
-                provider: self.name,
-                update: Ok(self.config),
-            };
+            let message = ProviderMessage::new(&self.name, Ok(self.config));
             let _ = updates.send(message).await;
         })
     }
