@@ -20,13 +20,13 @@ pub struct LoadBalancer {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub strategy: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub health_check: Option<ServerHealthCheck>,
+    pub health_check: Option<Box<ServerHealthCheck>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub passive_health_check: Option<PassiveHealthCheck>,
+    pub passive_health_check: Option<Box<PassiveHealthCheck>>,
     /// Default true; always emitted, like Traefik (no omitempty).
     pub pass_host_header: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_forwarding: Option<ResponseForwarding>,
+    pub response_forwarding: Option<Box<ResponseForwarding>>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub servers_transport: String,
     /// limpet extension: a draining server counts as drained after this long without traffic.
@@ -43,9 +43,7 @@ impl LoadBalancer {
         if self.strategy.is_empty() {
             self.strategy = "wrr".to_owned();
         }
-        let forwarding = self
-            .response_forwarding
-            .get_or_insert_with(ResponseForwarding::default);
+        let forwarding = self.response_forwarding.get_or_insert_with(Box::default);
         forwarding
             .flush_interval
             .get_or_insert(GoDuration::from_millis(100));

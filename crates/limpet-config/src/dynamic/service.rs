@@ -9,18 +9,20 @@ use super::{LoadBalancer, Sticky};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct Service {
+    // The rarely used kinds are boxed: a `Service` is kept per element in two copies of the
+    // configuration (provider's and merged), so its inline size counts at 10,000 services.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub middlewares: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_balancer: Option<LoadBalancer>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub highest_random_weight: Option<HighestRandomWeight>,
+    pub highest_random_weight: Option<Box<HighestRandomWeight>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weighted: Option<WeightedRoundRobin>,
+    pub weighted: Option<Box<WeightedRoundRobin>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mirroring: Option<Mirroring>,
+    pub mirroring: Option<Box<Mirroring>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub failover: Option<Failover>,
+    pub failover: Option<Box<Failover>>,
 }
 
 impl Service {

@@ -11,7 +11,7 @@ use super::finding::Draft;
 use super::patch::base;
 use super::{Code, Finding, Severity};
 use crate::diagnostics::ElementKind;
-use crate::dynamic::{LoadBalancer, PassiveHealthCheck};
+use crate::dynamic::LoadBalancer;
 
 pub(super) fn check(input: &Input<'_>) -> Vec<Finding> {
     input.sticky.iter().filter_map(ip_servers).collect()
@@ -72,7 +72,7 @@ fn no_health_check(sticky: &StickyService<'_>) -> Option<Finding> {
         return None;
     }
     let fixed = LoadBalancer {
-        passive_health_check: Some(PassiveHealthCheck::default()),
+        passive_health_check: Some(Box::default()),
         ..lb.clone()
     };
     let finding = Draft::new(

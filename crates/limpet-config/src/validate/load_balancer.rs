@@ -15,7 +15,7 @@ pub(super) fn build(
 ) -> Result<LoadBalancerModel, Vec<ElementError>> {
     let mut errors = Vec::new();
     let strategy = strategy(&config.strategy).map_err(|e| errors.push(e)).ok();
-    let health_check = match config.health_check.as_ref().map(super::health::active) {
+    let health_check = match config.health_check.as_deref().map(super::health::active) {
         Some(Err(mut check_errors)) => {
             errors.append(&mut check_errors);
             None
