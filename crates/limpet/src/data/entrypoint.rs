@@ -2,7 +2,10 @@
 //!
 //! Per request: load the current snapshot once, find the route through the host index,
 //! let the service pick a server (and any affinity cookie), forward, and put limpet's
-//! `Set-Cookie` headers before the server's.
+//! `Set-Cookie` headers before the server's. A head hyper parsed but RFC 9112 forbids is
+//! refused first (`strict`), as Go's server refuses it.
+
+mod strict;
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -19,8 +22,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
-use crate::data::observer::{self, Facts, ObservedBody};
-use crate::data::proxy::{ConnInfo, ForwardedTrust};
+use crate::data::observer::{self, Facts, ObservedBody, Rejection};
+use crate::data::proxy::{ClientFault, ConnInfo, ForwardedTrust};
 use crate::data::responses::{self, ProxyBody};
 use crate::data::service::{AffinityHeaders, Decision, Exchange};
 use crate::data::snapshot::RuntimeSnapshot;
@@ -90,6 +93,7 @@ fn spawn_connection(
         sanitize_path: ep.sanitize_path,
     };
     let counted = shared.sink.connection(&ep.name);
+    let (shared_sink, entry_point) = (shared.sink.clone(), ep.name.clone());
     let (shared, index) = (shared.clone(), ep.index);
     let service = service_fn(move |req| {
         let (shared, conn_info) = (shared.clone(), conn_info.clone());
@@ -117,6 +121,9 @@ fn spawn_connection(
         };
         if let Err(error) = result {
             tracing::debug!(%peer, %error, "client connection ended with an error");
+            if let Some(rejection) = head_rejection(&error) {
+                report(&shared_sink, &entry_point, peer, rejection);
+            }
         }
         drop(open);
     });
@@ -134,6 +141,10 @@ pub async fn handle(
     conn: &ConnInfo,
     mut req: Request<Incoming>,
 ) -> Response<ObservedBody> {
+    if let Err(rejection) = strict::check(&mut req) {
+        report(&shared.sink, &conn.entry_point, conn.peer, rejection);
+        return strict::answer(rejection).map(ObservedBody::plain);
+    }
     if conn.sanitize_path {
         if let Some(clean) = crate::data::sanitize::sanitized_uri(req.uri()) {
             *req.uri_mut() = clean;
@@ -142,7 +153,33 @@ pub async fn handle(
     let exchange = shared.sink.start(conn, &req);
     let mut facts = Facts::default();
     let response = route(shared, index, conn, req, &mut facts).await;
+    if let Some(ClientFault::Rejected(rejection)) = response.extensions().get() {
+        report(&shared.sink, &conn.entry_point, conn.peer, *rejection);
+    }
     observer::finish(exchange, response, facts)
+}
+
+/// A request refused as malformed: logged at DEBUG with its reason, and counted.
+fn report(
+    sink: &Arc<dyn observer::ExchangeSink>,
+    entry_point: &str,
+    peer: SocketAddr,
+    rejection: Rejection,
+) {
+    tracing::debug!(entryPoint = %entry_point, %peer, reason = rejection.as_str(), "request rejected");
+    sink.rejected(entry_point, rejection);
+}
+
+/// The rejection behind a connection error, when hyper refused the request head itself
+/// (it has answered 400 or 431 already).
+fn head_rejection(error: &hyper::Error) -> Option<Rejection> {
+    if error.is_parse_too_large() {
+        Some(Rejection::HeaderTooLarge)
+    } else if error.is_parse() {
+        Some(Rejection::Malformed)
+    } else {
+        None
+    }
 }
 
 async fn route(

@@ -17,6 +17,7 @@ use http::{HeaderValue, Request, Response, StatusCode, Uri, Version};
 use http_body_util::Either;
 use hyper::body::Incoming;
 
+use crate::data::observer::Rejection;
 use crate::data::responses::{self, ProxyBody};
 
 pub use headers::strip_cookie;
@@ -163,27 +164,83 @@ enum Failure {
     Exchange(hyper::Error),
 }
 
+/// A response caused by the client, not the server (its extensions carry it): the passive
+/// health check ignores it, and a rejection is counted by the entrypoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientFault {
+    /// The request body was malformed or cut short.
+    Rejected(Rejection),
+    /// The request body did not arrive within the entrypoint's `readTimeout`.
+    TimedOut,
+}
+
 impl Failure {
-    /// Traefik answers 504 on timeouts and 502 otherwise.
+    /// Traefik answers 504 on timeouts and 502 otherwise; a request body the client broke is
+    /// answered 400, one it sent too slowly 504 (as Traefik does).
     fn response(&self, dest: &Destination) -> Response<ProxyBody> {
-        let timeout = match self {
-            Failure::Dial(error) => error.is_timeout(),
-            Failure::Exchange(error) => error.is_timeout() || is_timeout(error),
-        };
-        match self {
+        let error = match self {
             Failure::Dial(error) => {
-                tracing::debug!(server = %dest.authority, %error, "cannot reach server")
+                tracing::debug!(server = %dest.authority, %error, "cannot reach server");
+                return match error.is_timeout() {
+                    true => responses::gateway_timeout(),
+                    false => responses::bad_gateway(),
+                };
             }
-            Failure::Exchange(error) => {
-                tracing::debug!(server = %dest.authority, %error, "upstream exchange failed")
-            }
+            Failure::Exchange(error) => error,
+        };
+        if let Some(fault) = client_fault(error) {
+            return client_fault_response(fault);
         }
-        if timeout {
+        if error.is_parse_too_large() {
+            tracing::warn!(server = %dest.authority, limit = pool::MAX_RESPONSE_HEAD, "the server's response head is larger than the limit (bytes); answered 502");
+        } else {
+            tracing::debug!(server = %dest.authority, %error, "upstream exchange failed");
+        }
+        if error.is_timeout() || is_timeout(error) {
             responses::gateway_timeout()
         } else {
             responses::bad_gateway()
         }
     }
+}
+
+/// Whether the request body, read from the client, is what failed.
+fn client_fault(error: &hyper::Error) -> Option<ClientFault> {
+    if !error.is_user() {
+        return None;
+    }
+    let io = io_cause(error)?;
+    Some(match io.kind() {
+        std::io::ErrorKind::TimedOut => ClientFault::TimedOut,
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput => {
+            ClientFault::Rejected(Rejection::BadFraming)
+        }
+        _ => ClientFault::Rejected(Rejection::IncompleteBody),
+    })
+}
+
+fn client_fault_response(fault: ClientFault) -> Response<ProxyBody> {
+    let mut response = match fault {
+        ClientFault::TimedOut => responses::gateway_timeout(),
+        ClientFault::Rejected(_) => responses::bad_request(),
+    };
+    response
+        .headers_mut()
+        .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+    response.extensions_mut().insert(fault);
+    response
+}
+
+/// The first I/O error in the error's chain.
+fn io_cause<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e std::io::Error> {
+    let mut source = Some(error);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        source = err.source();
+    }
+    None
 }
 
 type Sender = hyper::client::conn::http1::SendRequest<RequestBody>;
@@ -233,16 +290,7 @@ fn finish(
 
 /// Whether an I/O timeout is somewhere in the error's chain.
 fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut source = Some(error);
-    while let Some(err) = source {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::TimedOut {
-                return true;
-            }
-        }
-        source = err.source();
-    }
-    false
+    io_cause(error).is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
 }
 
 /// This machine's host name (`X-Forwarded-Server`, whoami's `Hostname`).

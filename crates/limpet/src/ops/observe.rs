@@ -17,7 +17,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, Response, Uri, Version};
 use hyper::body::Incoming;
 use limpet_config::static_config::StaticConfig;
 
-use crate::data::observer::{self, Completion, ExchangeSink, Facts};
+use crate::data::observer::{self, ClientTimeout, Completion, ExchangeSink, Facts, Rejection};
 use crate::data::proxy::ConnInfo;
 use crate::data::responses::ProxyBody;
 use crate::ops::accesslog::AccessLog;
@@ -110,6 +110,18 @@ impl ExchangeSink for Observer {
     fn connection(&self, entry_point: &str) -> Option<Box<dyn Send>> {
         let metrics = self.metrics.as_ref()?;
         Some(Box::new(metrics.connection(entry_point)))
+    }
+
+    fn rejected(&self, entry_point: &str, reason: Rejection) {
+        if let Some(metrics) = &self.metrics {
+            metrics.rejected(entry_point, reason.as_str());
+        }
+    }
+
+    fn timed_out(&self, entry_point: &str, timeout: ClientTimeout) {
+        if let Some(metrics) = &self.metrics {
+            metrics.timed_out(entry_point, timeout.as_str());
+        }
     }
 }
 

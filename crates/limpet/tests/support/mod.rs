@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 
 pub mod logs;
 pub mod model;
+pub mod raw;
 
 /// A whoami origin named `name` on 127.0.0.1:port 0.
 pub async fn origin(name: &str) -> SocketAddr {

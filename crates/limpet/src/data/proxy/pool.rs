@@ -21,6 +21,8 @@ use super::RequestBody;
 
 /// Traefik's `forwardingTimeouts.dialTimeout` default.
 const DIAL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest response head accepted from a server (bytes); a larger one is answered 502.
+pub const MAX_RESPONSE_HEAD: usize = 400 * 1024;
 /// Idle connections kept per server address.
 const MAX_IDLE: usize = 256;
 
@@ -100,6 +102,7 @@ impl ConnectionPool {
         };
         let _ = stream.set_nodelay(true);
         let (sender, connection) = http1::Builder::new()
+            .max_buf_size(MAX_RESPONSE_HEAD)
             .title_case_headers(true)
             .writev(false)
             .handshake(TokioIo::new(stream))

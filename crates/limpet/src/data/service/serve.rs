@@ -8,7 +8,7 @@ use http::{Request, Response};
 use tokio::time::Instant;
 
 use super::{Decision, LoadBalancer, RequestHead, Service};
-use crate::data::proxy::{strip_cookie, ConnInfo, RequestBody, Upstream};
+use crate::data::proxy::{strip_cookie, ClientFault, ConnInfo, RequestBody, Upstream};
 use crate::data::responses::{self, ProxyBody};
 
 /// What forwarding needs besides the request.
@@ -85,6 +85,8 @@ async fn serve_load_balancer(
         .forward(req, &server.dest, selected.pass_host_header, exchange.conn)
         .await;
     server.state.record_ttfb(started.elapsed());
-    server.record_outcome(response.status().is_server_error());
+    if response.extensions().get::<ClientFault>().is_none() {
+        server.record_outcome(response.status().is_server_error());
+    }
     response
 }
