@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::control::provider::file::FileProvider;
 use crate::control::provider::Provider;
-use crate::data::entrypoint::{self, EntryPoint};
+use crate::data::entrypoint::{self, EntryPoint, Timeouts};
 use crate::data::proxy::{ForwardedTrust, Upstream};
 use crate::data::record::Recorder;
 use crate::data::service::ServerRegistry;
@@ -182,6 +182,7 @@ fn serve_entry_points(
 ) -> Result<Served, StartError> {
     let mut addresses = Vec::new();
     let mut tasks = Vec::new();
+    let effective = static_config::effective_entry_points(config);
     for (index, (name, listener)) in listeners.into_iter().enumerate() {
         let address = listener
             .local_addr()
@@ -189,16 +190,15 @@ fn serve_entry_points(
         addresses.push((name.clone(), address));
         let trust = forwarded_trust(config, &name);
         let grace = grace_time_out(config, &name);
-        let sanitize_path = config
-            .entry_points
-            .get(&name)
-            .is_none_or(|ep| ep.http.sanitize_path);
+        let settings = effective.get(&name).cloned().unwrap_or_default();
         let ep = EntryPoint {
             name: name.into(),
             index,
             listener,
             trust,
-            sanitize_path,
+            sanitize_path: settings.http.sanitize_path,
+            timeouts: Timeouts::from_config(&settings.transport.responding_timeouts),
+            max_header_bytes: settings.http.max_header_bytes,
         };
         tasks.push(tokio::spawn(entrypoint::serve(
             ep,

@@ -3,6 +3,7 @@
 //! Bodies are streamed both ways (never buffered). Upgrades (WebSocket) are spliced after the
 //! `101` answer. Errors become Traefik's answers: `502 Bad Gateway`, `504 Gateway Timeout`.
 
+mod client_body;
 mod headers;
 mod pool;
 mod trust;
@@ -20,13 +21,14 @@ use hyper::body::Incoming;
 use crate::data::observer::Rejection;
 use crate::data::responses::{self, ProxyBody};
 
+pub use client_body::ClientBody;
 pub use headers::strip_cookie;
 pub use pool::{ConnectionPool, DialError, UpstreamBody};
 pub use trust::ForwardedTrust;
 
 /// Body of a request sent upstream: the client's, streamed, or a buffered copy (mirroring,
 /// failover).
-pub type RequestBody = Either<Incoming, http_body_util::Full<bytes::Bytes>>;
+pub type RequestBody = Either<ClientBody, http_body_util::Full<bytes::Bytes>>;
 
 /// What a request knows about the connection it arrived on.
 #[derive(Debug, Clone)]
@@ -41,6 +43,8 @@ pub struct ConnInfo {
     pub append_forwarded_for: bool,
     /// Resolve `.`/`..` and duplicate slashes before routing (`http.sanitizePath`).
     pub sanitize_path: bool,
+    /// The connection's phase and responding timeouts.
+    pub clock: Arc<crate::data::entrypoint::ConnClock>,
 }
 
 /// Where a request goes: one server's address, parsed once per configuration.

@@ -13,6 +13,7 @@ use limpet_config::model::PassiveHealthCheckModel;
 use tokio::time::Instant;
 
 use crate::data::proxy::Destination;
+use crate::data::ticks::now_ms;
 
 pub use drain::{DrainStatus, DrainTracker};
 pub use registry::{ServerRegistry, REMEMBER_REMOVED};
@@ -22,7 +23,7 @@ pub use registry::{ServerRegistry, REMEMBER_REMOVED};
 pub struct ServerState {
     /// Set by the active health check and, without one, by nothing else.
     healthy: AtomicBool,
-    /// Passive check: down until this many ms after [`clock_base`] (0 = not down).
+    /// Passive check: down until this tick ([`crate::data::ticks`]; 0 = not down).
     passive_down_until_ms: AtomicU64,
     passive_failures: Mutex<Vec<Instant>>,
     in_flight: AtomicUsize,
@@ -45,18 +46,6 @@ impl Default for ServerState {
             drain: DrainTracker::default(),
         }
     }
-}
-
-/// The instant passive-check deadlines are counted from (tokio time, so tests can pause it).
-fn clock_base() -> Instant {
-    static BASE: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    *BASE.get_or_init(Instant::now)
-}
-
-fn now_ms() -> u64 {
-    Instant::now()
-        .saturating_duration_since(clock_base())
-        .as_millis() as u64
 }
 
 impl ServerState {
