@@ -13,6 +13,7 @@ use hyper_util::rt::TokioExecutor;
 use limpet::control::app::{self, RunningApp};
 use tokio::net::TcpListener;
 
+pub mod killable;
 pub mod logs;
 pub mod model;
 pub mod raw;

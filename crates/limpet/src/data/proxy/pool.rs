@@ -70,6 +70,14 @@ impl ConnectionPool {
         self.dial().await
     }
 
+    /// Idle connections still open (the server has not closed them, as far as limpet knows).
+    pub fn open_idle(&self) -> usize {
+        self.lock()
+            .iter()
+            .filter(|sender| !sender.is_closed())
+            .count()
+    }
+
     /// Puts back a connection whose exchange is complete.
     pub fn release(&self, sender: Sender) {
         if sender.is_closed() {
