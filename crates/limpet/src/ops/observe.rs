@@ -85,6 +85,17 @@ impl Observer {
         }
     }
 
+    /// Writes out the access log lines still queued (at most `limit` of waiting): the exit.
+    pub fn flush(&self, limit: Duration) {
+        if let Some(log) = &self.access_log {
+            if !log.flush(limit) {
+                tracing::warn!(
+                    "access log lines may be missing: the writer did not finish in time"
+                );
+            }
+        }
+    }
+
     fn wants_headers(&self) -> bool {
         self.access_log
             .as_ref()

@@ -21,7 +21,7 @@ use tokio::task::JoinSet;
 /// A running origin answering `200` with `X-Served-By: <name>`.
 pub struct Killable {
     pub addr: SocketAddr,
-    /// Requests answered.
+    /// Requests received.
     pub served: Arc<AtomicUsize>,
     kill: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
@@ -29,11 +29,16 @@ pub struct Killable {
 
 impl Killable {
     pub async fn start(name: &'static str) -> Killable {
+        Killable::start_slow(name, std::time::Duration::ZERO).await
+    }
+
+    /// An origin that answers each request `delay` after it arrived (counted on arrival).
+    pub async fn start_slow(name: &'static str, delay: std::time::Duration) -> Killable {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let served = Arc::new(AtomicUsize::new(0));
         let (kill, killed) = oneshot::channel();
-        let task = tokio::spawn(accept(listener, name, served.clone(), killed));
+        let task = tokio::spawn(accept(listener, (name, delay), served.clone(), killed));
         Killable {
             addr,
             served,
@@ -57,7 +62,7 @@ impl Killable {
 
 async fn accept(
     listener: TcpListener,
-    name: &'static str,
+    (name, delay): (&'static str, std::time::Duration),
     served: Arc<AtomicUsize>,
     mut killed: oneshot::Receiver<()>,
 ) {
@@ -67,7 +72,7 @@ async fn accept(
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let served = served.clone();
-                let service = service_fn(move |req| answer(name, served.clone(), req));
+                let service = service_fn(move |req| answer((name, delay), served.clone(), req));
                 connections.spawn(async move {
                     let _ = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
@@ -82,11 +87,14 @@ async fn accept(
 }
 
 async fn answer(
-    name: &'static str,
+    (name, delay): (&'static str, std::time::Duration),
     served: Arc<AtomicUsize>,
     _req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     served.fetch_add(1, Ordering::SeqCst);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let mut response = Response::new(Full::new(Bytes::from_static(name.as_bytes())));
     response
         .headers_mut()
