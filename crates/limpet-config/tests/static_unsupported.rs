@@ -64,9 +64,6 @@ fn every_unapplied_entry_point_option_is_named() {
     let web = [
         "allowACMEByPass",
         "reusePort",
-        "transport.respondingTimeouts.readTimeout",
-        "transport.respondingTimeouts.writeTimeout",
-        "transport.respondingTimeouts.idleTimeout",
         "transport.keepAliveMaxRequests",
         "transport.keepAliveMaxTime",
         "proxyProtocol",
@@ -77,7 +74,6 @@ fn every_unapplied_entry_point_option_is_named() {
         "http.tls",
         "http.encodedCharacters",
         "http.encodeQuerySemicolons",
-        "http.maxHeaderBytes",
         "http.underscoreHeadersStrategy",
         "http2.maxConcurrentStreams",
         "http2.maxDecoderHeaderTableSize",
@@ -159,9 +155,9 @@ entryPoints:
     asDefault: true
     transport:
       lifeCycle: {requestAcceptGraceTimeout: 1s, graceTimeOut: 3s}
-      respondingTimeouts: {readTimeout: 60s, idleTimeout: 180s}
+      respondingTimeouts: {readTimeout: 5s, writeTimeout: 10s, idleTimeout: 30s}
     forwardedHeaders: {trustedIPs: [10.0.0.0/8], notAppendXForwardedFor: true}
-    http: {sanitizePath: false, maxHeaderBytes: 1048576, underscoreHeadersStrategy: keep}
+    http: {sanitizePath: false, maxHeaderBytes: 8192, underscoreHeadersStrategy: keep}
     http2: {maxConcurrentStreams: 250}
     udp: {timeout: 3s}
   traefik:

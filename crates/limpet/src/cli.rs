@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use limpet::control::app::Stopped;
 use limpet_config::static_config::{self, StaticConfig};
 
 const USAGE: &str = "limpet — a Traefik-compatible edge router with sticky sessions that never fail silently
@@ -159,17 +160,21 @@ fn run(args: &[String]) -> Result<()> {
         tracing::warn!("{warning}");
     }
     let runtime = runtime()?;
-    let served = runtime.block_on(async {
+    let served: Result<Stopped> = runtime.block_on(async {
         let app = limpet::control::app::start(&config, Vec::new()).await?;
         for (name, addr) in app.addresses() {
             tracing::info!(entryPoint = %name, address = %addr, "listening");
         }
-        app.run_until_signal().await;
-        Ok(())
+        Ok(app.run_until_signal().await)
     });
     // A reload still building on a blocking thread must not hold the exit.
     runtime.shutdown_background();
-    served
+    match served? {
+        Stopped::Gracefully => Ok(()),
+        Stopped::Forced => Err(anyhow::anyhow!(
+            "stopped by a second signal; open requests were cut"
+        )),
+    }
 }
 
 /// The static configuration: the file (given or found) with flags applied over it.
@@ -231,7 +236,7 @@ fn demo(args: DemoArgs) -> Result<()> {
             "{}",
             limpet::tools::demo::instructions(proxy, &backends, dashboard)
         );
-        app.run_until_signal().await;
+        let _ = app.run_until_signal().await;
         Ok(())
     })
 }

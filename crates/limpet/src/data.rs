@@ -15,3 +15,4 @@ pub mod router;
 pub mod sanitize;
 pub mod service;
 pub mod snapshot;
+pub mod ticks;

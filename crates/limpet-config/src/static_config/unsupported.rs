@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::{EntryPoint, Http2, RespondingTimeouts, StaticConfig, Udp};
+use super::{EntryPoint, Http2, StaticConfig, Udp};
 
 /// An option's key (relative to its section), whether it is in use, and what limpet does
 /// instead.
@@ -78,28 +78,9 @@ fn entry_point_checks(ep: &EntryPoint) -> Vec<Check> {
     checks
 }
 
-fn transport_checks(ep: &EntryPoint) -> [Check; 5] {
+fn transport_checks(ep: &EntryPoint) -> [Check; 2] {
     let transport = &ep.transport;
-    let (timeouts, traefik) = (
-        &transport.responding_timeouts,
-        RespondingTimeouts::default(),
-    );
     [
-        (
-            "transport.respondingTimeouts.readTimeout",
-            timeouts.read_timeout != traefik.read_timeout,
-            "request headers must arrive within 60s; bodies have no time limit",
-        ),
-        (
-            "transport.respondingTimeouts.writeTimeout",
-            timeouts.write_timeout != traefik.write_timeout,
-            "writing a response has no time limit",
-        ),
-        (
-            "transport.respondingTimeouts.idleTimeout",
-            timeouts.idle_timeout != traefik.idle_timeout,
-            "idle keep-alive connections stay open until the client closes them",
-        ),
         (
             "transport.keepAliveMaxRequests",
             transport.keep_alive_max_requests != 0,
@@ -129,9 +110,8 @@ fn forwarded_header_checks(ep: &EntryPoint) -> [Check; 2] {
     ]
 }
 
-fn http_checks(ep: &EntryPoint) -> [Check; 7] {
+fn http_checks(ep: &EntryPoint) -> [Check; 6] {
     let http = &ep.http;
-    let default_max_header_bytes = super::EntryPointHttp::default().max_header_bytes;
     [
         (
             "http.redirections",
@@ -157,11 +137,6 @@ fn http_checks(ep: &EntryPoint) -> [Check; 7] {
             "http.encodeQuerySemicolons",
             http.encode_query_semicolons,
             "semicolons in queries are forwarded as written",
-        ),
-        (
-            "http.maxHeaderBytes",
-            http.max_header_bytes != default_max_header_bytes,
-            "request headers are limited by limpet's read buffer (about 400 KiB)",
         ),
         (
             "http.underscoreHeadersStrategy",

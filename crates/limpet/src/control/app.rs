@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use crate::control::provider::docker::{DockerError, DockerProvider};
 use crate::control::provider::file::FileProvider;
 use crate::control::provider::Provider;
-use crate::data::entrypoint::{self, EntryPoint};
+use crate::data::entrypoint::{self, EntryPoint, Timeouts};
 use crate::data::proxy::{ForwardedTrust, Upstream};
 use crate::data::record::Recorder;
 use crate::data::service::ServerRegistry;
@@ -82,8 +82,11 @@ impl RunningApp {
     }
 
     /// Stops accepting, lets open requests finish (each entrypoint's `graceTimeOut` at
-    /// most), stops providers. During the entrypoints' `requestAcceptGraceTimeout`, requests
-    /// are still served and `/ping` answers `terminatingStatusCode`.
+    /// most; idle keep-alive connections are closed at once, the others after their current
+    /// response), then stops providers, reloads and health checks, waits for them to end and
+    /// writes out the access log.
+    /// During the entrypoints' `requestAcceptGraceTimeout`, requests are still served and
+    /// `/ping` answers `terminatingStatusCode`.
     pub async fn stop(self) {
         let internals = &self.operations.internals;
         internals.start_terminating();
@@ -92,31 +95,70 @@ impl RunningApp {
         for entry_point in self.entry_points {
             let _ = entry_point.await;
         }
-        for task in self.tasks {
+        for task in &self.tasks {
             task.abort();
         }
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        let observer = self.operations.observer.clone();
+        let _ = tokio::task::spawn_blocking(move || observer.flush(LOG_FLUSH)).await;
     }
 
-    /// Waits for Ctrl-C or SIGTERM, then stops.
-    pub async fn run_until_signal(self) {
-        wait_for_signal().await;
-        tracing::info!("shutting down");
-        self.stop().await;
+    /// Waits for SIGTERM or SIGINT, then stops; a second signal during the stop ends it at
+    /// once, without waiting for open requests.
+    pub async fn run_until_signal(self) -> Stopped {
+        let mut signals = Signals::new();
+        signals.next().await;
+        tracing::info!("shutting down (a second signal exits at once)");
+        tokio::select! {
+            () = self.stop() => Stopped::Gracefully,
+            () = signals.next() => {
+                tracing::warn!("second signal: exiting without waiting for open requests");
+                Stopped::Forced
+            }
+        }
     }
 }
 
-async fn wait_for_signal() {
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let term = async {
-        match terminate.as_mut() {
-            Some(signal) => signal.recv().await,
-            None => std::future::pending().await,
+/// How a signalled limpet stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// Open requests finished, or their grace time ran out.
+    Gracefully,
+    /// A second signal came first.
+    Forced,
+}
+
+/// SIGTERM and SIGINT, listened to for the whole life of the process (so a signal between
+/// two waits is not lost).
+struct Signals {
+    terminate: Option<tokio::signal::unix::Signal>,
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        use tokio::signal::unix::{signal, SignalKind};
+        Signals {
+            terminate: signal(SignalKind::terminate()).ok(),
+            interrupt: signal(SignalKind::interrupt()).ok(),
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
+    }
+
+    async fn next(&mut self) {
+        async fn one(signal: &mut Option<tokio::signal::unix::Signal>) {
+            match signal {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            () = one(&mut self.terminate) => {}
+            () = one(&mut self.interrupt) => {}
+        }
     }
 }
 
@@ -185,6 +227,7 @@ fn serve_entry_points(
 ) -> Result<Served, StartError> {
     let mut addresses = Vec::new();
     let mut tasks = Vec::new();
+    let effective = static_config::effective_entry_points(config);
     for (index, (name, listener)) in listeners.into_iter().enumerate() {
         let address = listener
             .local_addr()
@@ -192,16 +235,15 @@ fn serve_entry_points(
         addresses.push((name.clone(), address));
         let trust = forwarded_trust(config, &name);
         let grace = grace_time_out(config, &name);
-        let sanitize_path = config
-            .entry_points
-            .get(&name)
-            .is_none_or(|ep| ep.http.sanitize_path);
+        let settings = effective.get(&name).cloned().unwrap_or_default();
         let ep = EntryPoint {
             name: name.into(),
             index,
             listener,
             trust,
-            sanitize_path,
+            sanitize_path: settings.http.sanitize_path,
+            timeouts: Timeouts::from_config(&settings.transport.responding_timeouts),
+            max_header_bytes: settings.http.max_header_bytes,
         };
         tasks.push(tokio::spawn(entrypoint::serve(
             ep,
@@ -228,6 +270,9 @@ fn forwarded_trust(config: &StaticConfig, name: &str) -> ForwardedTrust {
     }
     trust
 }
+
+/// How long the exit waits for the access log writer.
+const LOG_FLUSH: Duration = Duration::from_secs(2);
 
 /// How often draining servers are checked for completion.
 const DRAIN_SWEEP: Duration = Duration::from_secs(1);

@@ -2,7 +2,14 @@
 //!
 //! Per request: load the current snapshot once, find the route through the host index,
 //! let the service pick a server (and any affinity cookie), forward, and put limpet's
-//! `Set-Cookie` headers before the server's.
+//! `Set-Cookie` headers before the server's. A head hyper parsed but RFC 9112 forbids is
+//! refused first (`strict`), as Go's server refuses it.
+
+mod clock;
+mod strict;
+mod timed_stream;
+
+pub use clock::{ConnClock, Timeouts};
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -19,8 +26,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
-use crate::data::observer::{self, Facts, ObservedBody};
-use crate::data::proxy::{ConnInfo, ForwardedTrust};
+use crate::data::observer::{self, Facts, ObservedBody, Rejection};
+use crate::data::proxy::{ClientBody, ClientFault, ConnInfo, ForwardedTrust};
 use crate::data::responses::{self, ProxyBody};
 use crate::data::service::{AffinityHeaders, Decision, Exchange};
 use crate::data::snapshot::RuntimeSnapshot;
@@ -36,6 +43,23 @@ pub struct EntryPoint {
     pub trust: ForwardedTrust,
     /// `http.sanitizePath` (default true).
     pub sanitize_path: bool,
+    /// `transport.respondingTimeouts`.
+    pub timeouts: Timeouts,
+    /// `http.maxHeaderBytes` (Go's default 1 MiB when zero or less).
+    pub max_header_bytes: i64,
+}
+
+/// Go's default `MaxHeaderBytes`.
+const DEFAULT_MAX_HEADER_BYTES: usize = 1 << 20;
+
+/// The largest request head accepted: `maxHeaderBytes` plus the 4096 bytes of slack Go's
+/// reader allows.
+fn head_limit(max_header_bytes: i64) -> usize {
+    let max = usize::try_from(max_header_bytes)
+        .ok()
+        .filter(|&max| max > 0)
+        .unwrap_or(DEFAULT_MAX_HEADER_BYTES);
+    max.saturating_add(4096)
 }
 
 /// Parses Traefik's entrypoint address (`:80`, `127.0.0.1:8080`, `[::1]:80`, `:80/tcp`).
@@ -81,15 +105,16 @@ fn spawn_connection(
     peer: SocketAddr,
 ) {
     let _ = stream.set_nodelay(true);
-    let conn_info = ConnInfo {
-        peer,
-        entry_point: ep.name.clone(),
-        tls: false,
-        trusted: ep.trust.trusts(peer.ip()),
-        append_forwarded_for: ep.trust.append_forwarded_for,
-        sanitize_path: ep.sanitize_path,
-    };
+    let clock = Arc::new(ConnClock::new(ep.timeouts));
+    let conn_info = connection_info(ep, peer, clock.clone());
     let counted = shared.sink.connection(&ep.name);
+    let (shared_sink, entry_point) = (shared.sink.clone(), ep.name.clone());
+    let reporter = timed_stream::Reporter {
+        sink: shared.sink.clone(),
+        entry_point: ep.name.clone(),
+        peer,
+    };
+    let stream = timed_stream::TimedStream::new(stream, clock, reporter);
     let (shared, index) = (shared.clone(), ep.index);
     let service = service_fn(move |req| {
         let (shared, conn_info) = (shared.clone(), conn_info.clone());
@@ -97,11 +122,7 @@ fn spawn_connection(
         // inline it would be part of every idle keep-alive connection's task.
         Box::pin(async move { Ok::<_, Infallible>(handle(&shared, index, &conn_info, req).await) })
     });
-    let conn = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(60))
-        .title_case_headers(true)
-        .writev(false)
+    let conn = http1_builder(ep)
         .serve_connection(TokioIo::new(stream), service)
         .with_upgrades();
     let (mut shutdown, open) = (shutdown.clone(), open.clone());
@@ -117,9 +138,39 @@ fn spawn_connection(
         };
         if let Err(error) = result {
             tracing::debug!(%peer, %error, "client connection ended with an error");
+            if let Some(rejection) = head_rejection(&error) {
+                report(&shared_sink, &entry_point, peer, rejection);
+            }
         }
         drop(open);
     });
+}
+
+fn connection_info(ep: &EntryPoint, peer: SocketAddr, clock: Arc<ConnClock>) -> ConnInfo {
+    ConnInfo {
+        peer,
+        entry_point: ep.name.clone(),
+        tls: false,
+        trusted: ep.trust.trusts(peer.ip()),
+        append_forwarded_for: ep.trust.append_forwarded_for,
+        sanitize_path: ep.sanitize_path,
+        clock,
+    }
+}
+
+/// hyper's HTTP/1 server as the entrypoint wants it: its own timeouts (`TimedStream`) instead
+/// of hyper's header timeout, the head bounded by `maxHeaderBytes`.
+fn http1_builder(ep: &EntryPoint) -> http1::Builder {
+    let head_limit = head_limit(ep.max_header_bytes);
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(None)
+        .max_buf_size(head_limit.max(8192))
+        .max_header_size(head_limit)
+        .title_case_headers(true)
+        .writev(false);
+    builder
 }
 
 /// Resolves once `shutdown` turns true (or its sender is gone).
@@ -132,8 +183,28 @@ pub async fn handle(
     shared: &Shared,
     index: usize,
     conn: &ConnInfo,
+    req: Request<Incoming>,
+) -> Response<ObservedBody> {
+    conn.clock
+        .head_read(hyper::body::Body::is_end_stream(req.body()));
+    let mut response = respond(shared, index, conn, req).await;
+    if response.status() == http::StatusCode::SWITCHING_PROTOCOLS {
+        conn.clock.upgraded();
+    }
+    response.body_mut().on_end(conn.clock.clone());
+    response
+}
+
+async fn respond(
+    shared: &Shared,
+    index: usize,
+    conn: &ConnInfo,
     mut req: Request<Incoming>,
 ) -> Response<ObservedBody> {
+    if let Err(rejection) = strict::check(&mut req) {
+        report(&shared.sink, &conn.entry_point, conn.peer, rejection);
+        return strict::answer(rejection).map(ObservedBody::plain);
+    }
     if conn.sanitize_path {
         if let Some(clean) = crate::data::sanitize::sanitized_uri(req.uri()) {
             *req.uri_mut() = clean;
@@ -142,7 +213,33 @@ pub async fn handle(
     let exchange = shared.sink.start(conn, &req);
     let mut facts = Facts::default();
     let response = route(shared, index, conn, req, &mut facts).await;
+    if let Some(ClientFault::Rejected(rejection)) = response.extensions().get() {
+        report(&shared.sink, &conn.entry_point, conn.peer, *rejection);
+    }
     observer::finish(exchange, response, facts)
+}
+
+/// A request refused as malformed: logged at DEBUG with its reason, and counted.
+fn report(
+    sink: &Arc<dyn observer::ExchangeSink>,
+    entry_point: &str,
+    peer: SocketAddr,
+    rejection: Rejection,
+) {
+    tracing::debug!(entryPoint = %entry_point, %peer, reason = rejection.as_str(), "request rejected");
+    sink.rejected(entry_point, rejection);
+}
+
+/// The rejection behind a connection error, when hyper refused the request head itself
+/// (it has answered 400 or 431 already).
+fn head_rejection(error: &hyper::Error) -> Option<Rejection> {
+    if error.is_parse_too_large() {
+        Some(Rejection::HeaderTooLarge)
+    } else if error.is_parse() {
+        Some(Rejection::Malformed)
+    } else {
+        None
+    }
 }
 
 async fn route(
@@ -173,7 +270,7 @@ async fn route(
     };
     let response = crate::data::service::serve(
         &route.service,
-        req.map(Either::Left),
+        req.map(|body| Either::Left(ClientBody::new(body, Some(conn.clock.clone())))),
         exchange,
         &mut decision,
     )

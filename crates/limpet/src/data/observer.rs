@@ -44,6 +44,90 @@ pub trait ExchangeSink: Send + Sync {
     fn connection(&self, _entry_point: &str) -> Option<Box<dyn Send>> {
         None
     }
+
+    /// A request on `entry_point` was refused as malformed (never routed).
+    fn rejected(&self, _entry_point: &str, _reason: Rejection) {}
+
+    /// A client connection on `entry_point` was cut by one of its timeouts.
+    fn timed_out(&self, _entry_point: &str, _timeout: ClientTimeout) {}
+}
+
+/// Why a request was refused before routing (the `reason` label of
+/// `limpet_rejected_requests_total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rejection {
+    /// The request head could not be parsed (request line, header syntax, framing headers).
+    Malformed,
+    /// The request head is larger than `http.maxHeaderBytes`.
+    HeaderTooLarge,
+    /// HTTP/1.1 without a `Host` header.
+    MissingHost,
+    /// More than one `Host` header.
+    DuplicateHost,
+    /// A `Host` header with characters no host has.
+    MalformedHost,
+    /// A transfer coding other than `chunked`.
+    UnsupportedTransferEncoding,
+    /// A chunked body whose framing is broken.
+    BadFraming,
+    /// The body ended before its announced length or last chunk.
+    IncompleteBody,
+}
+
+impl Rejection {
+    /// Every reason, for tests and documentation.
+    pub const ALL: [Rejection; 8] = [
+        Rejection::Malformed,
+        Rejection::HeaderTooLarge,
+        Rejection::MissingHost,
+        Rejection::DuplicateHost,
+        Rejection::MalformedHost,
+        Rejection::UnsupportedTransferEncoding,
+        Rejection::BadFraming,
+        Rejection::IncompleteBody,
+    ];
+
+    /// The metric label and log value (`missing_host`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rejection::Malformed => "malformed",
+            Rejection::HeaderTooLarge => "header_too_large",
+            Rejection::MissingHost => "missing_host",
+            Rejection::DuplicateHost => "duplicate_host",
+            Rejection::MalformedHost => "malformed_host",
+            Rejection::UnsupportedTransferEncoding => "unsupported_transfer_encoding",
+            Rejection::BadFraming => "bad_framing",
+            Rejection::IncompleteBody => "incomplete_body",
+        }
+    }
+}
+
+/// Which client timeout cut a connection (the `timeout` label of
+/// `limpet_client_timeouts_total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientTimeout {
+    /// `respondingTimeouts.readTimeout`: the request (head and body) was not read in time.
+    Read,
+    /// `respondingTimeouts.writeTimeout`: the response was not written in time.
+    Write,
+    /// `respondingTimeouts.idleTimeout`: a keep-alive connection sent nothing in time.
+    Idle,
+}
+
+impl ClientTimeout {
+    pub const ALL: [ClientTimeout; 3] = [
+        ClientTimeout::Read,
+        ClientTimeout::Write,
+        ClientTimeout::Idle,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientTimeout::Read => "read",
+            ClientTimeout::Write => "write",
+            ClientTimeout::Idle => "idle",
+        }
+    }
 }
 
 /// One recorded exchange between its request and its response head.

@@ -3,8 +3,11 @@
 //! Bodies are streamed both ways (never buffered). Upgrades (WebSocket) are spliced after the
 //! `101` answer. Errors become Traefik's answers: `502 Bad Gateway`, `504 Gateway Timeout`.
 
+mod client_body;
+mod failure;
 mod headers;
 mod pool;
+mod send;
 mod trust;
 mod upgrade;
 
@@ -18,14 +21,18 @@ use http_body_util::Either;
 use hyper::body::Incoming;
 
 use crate::data::responses::{self, ProxyBody};
+use failure::Failure;
+use send::{SendError, Sender};
 
+pub use client_body::ClientBody;
+pub use failure::ClientFault;
 pub use headers::strip_cookie;
 pub use pool::{ConnectionPool, DialError, UpstreamBody};
 pub use trust::ForwardedTrust;
 
 /// Body of a request sent upstream: the client's, streamed, or a buffered copy (mirroring,
 /// failover).
-pub type RequestBody = Either<Incoming, http_body_util::Full<bytes::Bytes>>;
+pub type RequestBody = Either<ClientBody, http_body_util::Full<bytes::Bytes>>;
 
 /// What a request knows about the connection it arrived on.
 #[derive(Debug, Clone)]
@@ -40,6 +47,8 @@ pub struct ConnInfo {
     pub append_forwarded_for: bool,
     /// Resolve `.`/`..` and duplicate slashes before routing (`http.sanitizePath`).
     pub sanitize_path: bool,
+    /// The connection's phase and responding timeouts.
+    pub clock: Arc<crate::data::entrypoint::ConnClock>,
 }
 
 /// Where a request goes: one server's address, parsed once per configuration.
@@ -86,26 +95,40 @@ impl Upstream {
         Upstream { server_name }
     }
 
-    /// Forwards `req` to `dest` and returns the response to stream back to the client.
+    /// Forwards `req` to `dest`: the response to stream back to the client, or the request
+    /// itself when it never reached the server.
     pub async fn forward(
         &self,
         mut req: Request<RequestBody>,
         dest: &Destination,
         pass_host_header: bool,
         conn: &ConnInfo,
-    ) -> Response<ProxyBody> {
+    ) -> Forwarded {
+        // Connect first: a request that has no connection to go on is still the client's.
+        let sender = match dest.pool.acquire().await {
+            Ok(sender) => sender,
+            Err(error) => return Forwarded::not_sent(req, &Failure::Dial(error), dest),
+        };
         let client_upgrade =
             headers::is_upgrade(req.headers()).then(|| hyper::upgrade::on(&mut req));
+        let original = Original::of(&req, dest, pass_host_header);
         let Some(req) = self.rewrite(req, dest, pass_host_header, conn) else {
-            return responses::bad_request();
+            return Forwarded::Answered(responses::bad_request());
         };
-        match exchange(req, dest).await {
-            Ok((response, sender)) => finish(response, sender, dest, client_upgrade),
-            Err(failure) => failure.response(dest),
+        match send::send(req, sender, dest).await {
+            Ok((response, sender)) => {
+                Forwarded::Answered(finish(response, sender, dest, client_upgrade))
+            }
+            Err(SendError::Sent(failure)) => Forwarded::Answered(failure.response(dest)),
+            Err(SendError::Unsent(req, failure)) => {
+                let req = original.restore(*req, client_upgrade);
+                Forwarded::not_sent(req, &failure, dest)
+            }
         }
     }
 
-    /// Turns the client's request into the one sent to the server, in place.
+    /// Turns the client's request into the one sent to the server, in place. A request
+    /// handed back unsent keeps its forwarding headers and only gets a new destination.
     fn rewrite(
         &self,
         req: Request<RequestBody>,
@@ -119,13 +142,15 @@ impl Upstream {
             .get(HOST)
             .cloned()
             .or_else(|| authority_header(&parts.uri));
-        headers::remove_hop_by_hop(&mut parts.headers);
-        headers::set_forwarded(
-            &mut parts.headers,
-            original_host.as_ref(),
-            conn,
-            &self.server_name,
-        );
+        if parts.extensions.get::<Rewritten>().is_none() {
+            headers::remove_hop_by_hop(&mut parts.headers);
+            headers::set_forwarded(
+                &mut parts.headers,
+                original_host.as_ref(),
+                conn,
+                &self.server_name,
+            );
+        }
         parts.uri = target_uri(&parts.uri, dest)?;
         parts.version = Version::HTTP_11;
         let host = match (pass_host_header, original_host) {
@@ -134,6 +159,71 @@ impl Upstream {
         };
         parts.headers.insert(HOST, host);
         Some(Request::from_parts(parts, body))
+    }
+}
+
+/// What forwarding to one server came to.
+pub enum Forwarded {
+    /// The server answered, or the request reached it: the response to send.
+    Answered(Response<ProxyBody>),
+    /// The request never reached the server (no connection, or the connection died before
+    /// the request was written): handed back for another server, with the answer to give if
+    /// there is none.
+    NotSent {
+        req: Box<Request<RequestBody>>,
+        failure: Response<ProxyBody>,
+    },
+}
+
+impl Forwarded {
+    fn not_sent(req: Request<RequestBody>, failure: &Failure, dest: &Destination) -> Forwarded {
+        Forwarded::NotSent {
+            req: Box::new(req),
+            failure: failure.response(dest),
+        }
+    }
+}
+
+/// Marks a request whose forwarding headers are already set (handed back unsent).
+#[derive(Debug, Clone, Copy)]
+struct Rewritten;
+
+/// What the rewrite replaces for one destination, kept only when it cannot be recomputed:
+/// the target when a path prefix is added, the `Host` when it is not passed.
+struct Original {
+    uri: Option<Uri>,
+    host: Option<HeaderValue>,
+}
+
+impl Original {
+    fn of(req: &Request<RequestBody>, dest: &Destination, pass_host_header: bool) -> Original {
+        Original {
+            uri: dest.path_prefix.is_some().then(|| req.uri().clone()),
+            host: if pass_host_header {
+                None
+            } else {
+                req.headers().get(HOST).cloned()
+            },
+        }
+    }
+
+    /// The request as it was before the destination's rewrite, ready for another one.
+    fn restore(
+        self,
+        mut req: Request<RequestBody>,
+        client_upgrade: Option<hyper::upgrade::OnUpgrade>,
+    ) -> Request<RequestBody> {
+        if let Some(uri) = self.uri {
+            *req.uri_mut() = uri;
+        }
+        if let Some(host) = self.host {
+            req.headers_mut().insert(HOST, host);
+        }
+        if let Some(upgrade) = client_upgrade {
+            req.extensions_mut().insert(upgrade);
+        }
+        req.extensions_mut().insert(Rewritten);
+        req
     }
 }
 
@@ -154,57 +244,6 @@ fn target_uri(original: &Uri, dest: &Destination) -> Option<Uri> {
                 .cloned()
                 .unwrap_or(PathAndQuery::from_static("/")),
         )),
-    }
-}
-
-/// Why an exchange produced no response.
-enum Failure {
-    Dial(DialError),
-    Exchange(hyper::Error),
-}
-
-impl Failure {
-    /// Traefik answers 504 on timeouts and 502 otherwise.
-    fn response(&self, dest: &Destination) -> Response<ProxyBody> {
-        let timeout = match self {
-            Failure::Dial(error) => error.is_timeout(),
-            Failure::Exchange(error) => error.is_timeout() || is_timeout(error),
-        };
-        match self {
-            Failure::Dial(error) => {
-                tracing::debug!(server = %dest.authority, %error, "cannot reach server")
-            }
-            Failure::Exchange(error) => {
-                tracing::debug!(server = %dest.authority, %error, "upstream exchange failed")
-            }
-        }
-        if timeout {
-            responses::gateway_timeout()
-        } else {
-            responses::bad_gateway()
-        }
-    }
-}
-
-type Sender = hyper::client::conn::http1::SendRequest<RequestBody>;
-
-/// Sends `req` on a pooled connection; a pooled connection the server closed before the
-/// request was written is replaced by a new one, once.
-async fn exchange(
-    req: Request<RequestBody>,
-    dest: &Destination,
-) -> Result<(Response<Incoming>, Sender), Failure> {
-    let mut sender = dest.pool.acquire().await.map_err(Failure::Dial)?;
-    match sender.try_send_request(req).await {
-        Ok(response) => Ok((response, sender)),
-        Err(mut error) => match error.take_message() {
-            Some(req) => {
-                let mut fresh = dest.pool.acquire().await.map_err(Failure::Dial)?;
-                let response = fresh.send_request(req).await.map_err(Failure::Exchange)?;
-                Ok((response, fresh))
-            }
-            None => Err(Failure::Exchange(error.into_error())),
-        },
     }
 }
 
@@ -229,20 +268,6 @@ fn finish(
     headers::remove_hop_by_hop(response.headers_mut());
     let pool = dest.pool.clone();
     response.map(|body| Either::Left(UpstreamBody::new(body, sender, pool)))
-}
-
-/// Whether an I/O timeout is somewhere in the error's chain.
-fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut source = Some(error);
-    while let Some(err) = source {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::TimedOut {
-                return true;
-            }
-        }
-        source = err.source();
-    }
-    false
 }
 
 /// This machine's host name (`X-Forwarded-Server`, whoami's `Hostname`).

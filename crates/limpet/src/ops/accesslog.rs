@@ -29,7 +29,12 @@ pub use settings::{Format, Mode, Settings};
 /// Queue length when `bufferingSize` is not set.
 pub const DEFAULT_QUEUE: usize = 4096;
 
-type Entry = (Box<Exchange>, u64);
+/// What the writer thread is sent: a line to write, or a request to confirm that every line
+/// queued before it is written.
+enum Entry {
+    Line(Box<Exchange>, u64),
+    Flush(mpsc::Sender<()>),
+}
 
 /// A running access log.
 pub struct AccessLog {
@@ -81,7 +86,7 @@ impl AccessLog {
         if !self.settings.keeps(exchange.status, exchange.duration, 0) {
             return;
         }
-        match self.queue.try_send((exchange, count)) {
+        match self.queue.try_send(Entry::Line(exchange, count)) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
                 let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
@@ -91,6 +96,15 @@ impl AccessLog {
             }
             Err(TrySendError::Disconnected(_)) => {}
         }
+    }
+
+    /// Waits (at most `limit`) until every line queued so far is written: limpet's exit.
+    pub fn flush(&self, limit: std::time::Duration) -> bool {
+        let (done, written) = mpsc::channel();
+        if self.queue.send(Entry::Flush(done)).is_err() {
+            return false;
+        }
+        written.recv_timeout(limit).is_ok()
     }
 }
 
@@ -112,17 +126,27 @@ fn open(path: &str) -> Box<dyn Write + Send> {
 fn write_lines(settings: &Settings, lines: &Receiver<Entry>, mut output: Box<dyn Write + Send>) {
     let mut burst = String::with_capacity(64 * 1024);
     let mut times = clf::TimeCache::default();
-    while let Ok((exchange, count)) = lines.recv() {
+    let mut flushed = Vec::new();
+    while let Ok(first) = lines.recv() {
         burst.clear();
-        format::write_line(&mut burst, settings, &exchange, count, &mut times);
-        while let Ok((exchange, count)) = lines.try_recv() {
-            format::write_line(&mut burst, settings, &exchange, count, &mut times);
+        let mut next = Some(first);
+        while let Some(entry) = next {
+            match entry {
+                Entry::Line(exchange, count) => {
+                    format::write_line(&mut burst, settings, &exchange, count, &mut times)
+                }
+                Entry::Flush(done) => flushed.push(done),
+            }
+            next = lines.try_recv().ok();
         }
         let written = output
             .write_all(burst.as_bytes())
             .and_then(|()| output.flush());
         if let Err(error) = written {
             tracing::error!(%error, "cannot write the access log");
+        }
+        for done in flushed.drain(..) {
+            let _ = done.send(());
         }
         std::thread::sleep(BATCH_PAUSE);
     }

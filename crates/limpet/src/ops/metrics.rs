@@ -128,6 +128,8 @@ pub struct Metrics {
     reloads: Counter,
     last_reload_success: Gauge<f64, AtomicU64>,
     open_connections: Family<[(&'static str, String); 2], Gauge>,
+    rejected: Family<[(&'static str, String); 2], Counter>,
+    client_timeouts: Family<[(&'static str, String); 2], Counter>,
 }
 
 impl Metrics {
@@ -150,6 +152,8 @@ impl Metrics {
             reloads: Counter::default(),
             last_reload_success: Gauge::default(),
             open_connections: Family::default(),
+            rejected: Family::default(),
+            client_timeouts: Family::default(),
             settings,
         };
         metrics.register();
@@ -172,6 +176,16 @@ impl Metrics {
             "traefik_open_connections",
             "How many open connections exist, by entryPoint and protocol",
             self.open_connections.clone(),
+        );
+        registry.register(
+            "limpet_rejected_requests",
+            "Requests refused as malformed before routing, by entrypoint and reason",
+            self.rejected.clone(),
+        );
+        registry.register(
+            "limpet_client_timeouts",
+            "Client connections cut by a responding timeout, by entrypoint and timeout (read, write, idle)",
+            self.client_timeouts.clone(),
         );
         if self.settings.add_entry_points_labels {
             self.entry_points
@@ -204,6 +218,24 @@ impl Metrics {
         let gauge = self.open_connections.get_or_create_owned(&labels);
         gauge.inc();
         ConnectionGuard(gauge)
+    }
+
+    /// A request refused as malformed (`limpet_rejected_requests_total`).
+    pub fn rejected(&self, entry_point: &str, reason: &'static str) {
+        let labels = [
+            ("entrypoint", entry_point.to_owned()),
+            ("reason", reason.to_owned()),
+        ];
+        self.rejected.get_or_create(&labels).inc();
+    }
+
+    /// A client connection cut by a timeout (`limpet_client_timeouts_total`).
+    pub fn timed_out(&self, entry_point: &str, timeout: &'static str) {
+        let labels = [
+            ("entrypoint", entry_point.to_owned()),
+            ("timeout", timeout.to_owned()),
+        ];
+        self.client_timeouts.get_or_create(&labels).inc();
     }
 
     /// Records one finished exchange.

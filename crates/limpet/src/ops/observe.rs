@@ -17,7 +17,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, Response, Uri, Version};
 use hyper::body::Incoming;
 use limpet_config::static_config::StaticConfig;
 
-use crate::data::observer::{self, Completion, ExchangeSink, Facts};
+use crate::data::observer::{self, ClientTimeout, Completion, ExchangeSink, Facts, Rejection};
 use crate::data::proxy::ConnInfo;
 use crate::data::responses::ProxyBody;
 use crate::ops::accesslog::AccessLog;
@@ -85,6 +85,17 @@ impl Observer {
         }
     }
 
+    /// Writes out the access log lines still queued (at most `limit` of waiting): the exit.
+    pub fn flush(&self, limit: Duration) {
+        if let Some(log) = &self.access_log {
+            if !log.flush(limit) {
+                tracing::warn!(
+                    "access log lines may be missing: the writer did not finish in time"
+                );
+            }
+        }
+    }
+
     fn wants_headers(&self) -> bool {
         self.access_log
             .as_ref()
@@ -110,6 +121,18 @@ impl ExchangeSink for Observer {
     fn connection(&self, entry_point: &str) -> Option<Box<dyn Send>> {
         let metrics = self.metrics.as_ref()?;
         Some(Box::new(metrics.connection(entry_point)))
+    }
+
+    fn rejected(&self, entry_point: &str, reason: Rejection) {
+        if let Some(metrics) = &self.metrics {
+            metrics.rejected(entry_point, reason.as_str());
+        }
+    }
+
+    fn timed_out(&self, entry_point: &str, timeout: ClientTimeout) {
+        if let Some(metrics) = &self.metrics {
+            metrics.timed_out(entry_point, timeout.as_str());
+        }
     }
 }
 

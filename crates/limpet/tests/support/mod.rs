@@ -15,8 +15,10 @@ use tokio::net::TcpListener;
 
 pub mod docker_double;
 pub mod docker_stack;
+pub mod killable;
 pub mod logs;
 pub mod model;
+pub mod raw;
 
 /// A whoami origin named `name` on 127.0.0.1:port 0.
 pub async fn origin(name: &str) -> SocketAddr {

@@ -7,7 +7,10 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 
+use std::sync::Arc;
+
 use super::Completion;
+use crate::data::entrypoint::ConnClock;
 use crate::data::responses::ProxyBody;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -16,6 +19,8 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub struct ObservedBody {
     inner: ProxyBody,
     watch: Option<Watch>,
+    /// Told when the response has been sent (or abandoned).
+    clock: Option<Arc<ConnClock>>,
 }
 
 /// The exchange being counted.
@@ -27,7 +32,16 @@ struct Watch {
 impl ObservedBody {
     /// Nothing records this response.
     pub fn plain(inner: ProxyBody) -> ObservedBody {
-        ObservedBody { inner, watch: None }
+        ObservedBody {
+            inner,
+            watch: None,
+            clock: None,
+        }
+    }
+
+    /// Tells `clock` when this response has been sent.
+    pub fn on_end(&mut self, clock: Arc<ConnClock>) {
+        self.clock = Some(clock);
     }
 
     pub(super) fn observed(inner: ProxyBody, completion: Box<dyn Completion>) -> ObservedBody {
@@ -37,12 +51,16 @@ impl ObservedBody {
                 completion,
                 bytes: 0,
             }),
+            clock: None,
         }
     }
 
     fn complete(&mut self) {
         if let Some(watch) = self.watch.take() {
             watch.completion.complete(watch.bytes);
+        }
+        if let Some(clock) = self.clock.take() {
+            clock.response_done();
         }
     }
 }

@@ -21,6 +21,8 @@ use super::RequestBody;
 
 /// Traefik's `forwardingTimeouts.dialTimeout` default.
 const DIAL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest response head accepted from a server (bytes); a larger one is answered 502.
+pub const MAX_RESPONSE_HEAD: usize = 400 * 1024;
 /// Idle connections kept per server address.
 const MAX_IDLE: usize = 256;
 
@@ -68,6 +70,14 @@ impl ConnectionPool {
         self.dial().await
     }
 
+    /// Idle connections still open (the server has not closed them, as far as limpet knows).
+    pub fn open_idle(&self) -> usize {
+        self.lock()
+            .iter()
+            .filter(|sender| !sender.is_closed())
+            .count()
+    }
+
     /// Puts back a connection whose exchange is complete.
     pub fn release(&self, sender: Sender) {
         if sender.is_closed() {
@@ -100,6 +110,7 @@ impl ConnectionPool {
         };
         let _ = stream.set_nodelay(true);
         let (sender, connection) = http1::Builder::new()
+            .max_buf_size(MAX_RESPONSE_HEAD)
             .title_case_headers(true)
             .writev(false)
             .handshake(TokioIo::new(stream))

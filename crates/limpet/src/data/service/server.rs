@@ -13,16 +13,21 @@ use limpet_config::model::PassiveHealthCheckModel;
 use tokio::time::Instant;
 
 use crate::data::proxy::Destination;
+use crate::data::ticks::now_ms;
 
 pub use drain::{DrainStatus, DrainTracker};
 pub use registry::{ServerRegistry, REMEMBER_REMOVED};
+
+/// How long a server that could not be reached stays down without a passive health check
+/// (Traefik's default `failureWindow`).
+pub const UNREACHABLE_HOLD: Duration = Duration::from_secs(10);
 
 /// State of one server that survives reloads.
 #[derive(Debug)]
 pub struct ServerState {
     /// Set by the active health check and, without one, by nothing else.
     healthy: AtomicBool,
-    /// Passive check: down until this many ms after [`clock_base`] (0 = not down).
+    /// Passive check: down until this tick ([`crate::data::ticks`]; 0 = not down).
     passive_down_until_ms: AtomicU64,
     passive_failures: Mutex<Vec<Instant>>,
     in_flight: AtomicUsize,
@@ -45,18 +50,6 @@ impl Default for ServerState {
             drain: DrainTracker::default(),
         }
     }
-}
-
-/// The instant passive-check deadlines are counted from (tokio time, so tests can pause it).
-fn clock_base() -> Instant {
-    static BASE: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    *BASE.get_or_init(Instant::now)
-}
-
-fn now_ms() -> u64 {
-    Instant::now()
-        .saturating_duration_since(clock_base())
-        .as_millis() as u64
 }
 
 impl ServerState {
@@ -107,6 +100,15 @@ impl ServerState {
         self.passive_down_until_ms
             .store(until.max(1), Ordering::Relaxed);
         true
+    }
+
+    /// The server could not be reached (refused, unreachable, dial timeout): down for new
+    /// and pinned requests alike for `hold`; true when it was up.
+    pub fn mark_unreachable(&self, hold: Duration) -> bool {
+        let was_up = self.is_up();
+        let until = now_ms().saturating_add(hold.as_millis() as u64);
+        self.passive_down_until_ms.store(until, Ordering::Relaxed);
+        was_up
     }
 
     /// Appends a failure at `now` and counts those inside the window.
@@ -215,6 +217,18 @@ impl Server {
     /// Up and not draining — may take new sessions.
     pub fn takes_new_sessions(&self) -> bool {
         !self.is_draining() && self.is_available()
+    }
+
+    /// A request could not reach this server: it is down at once (for the passive check's
+    /// `failureWindow`, else [`UNREACHABLE_HOLD`]), so the next requests do not pay for it.
+    pub fn record_unreachable(&self) {
+        let hold = self
+            .passive
+            .as_ref()
+            .map_or(UNREACHABLE_HOLD, |passive| passive.failure_window);
+        if self.state.mark_unreachable(hold) {
+            tracing::warn!(server = %self.url, hold = ?hold, "server unreachable: marked down, its requests go to other servers");
+        }
     }
 
     /// Records how an exchange went for the passive health check.
