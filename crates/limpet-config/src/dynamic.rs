@@ -11,6 +11,7 @@ pub(crate) mod omit;
 mod router;
 mod service;
 mod sticky;
+mod tls;
 
 use std::collections::BTreeMap;
 
@@ -27,6 +28,9 @@ pub use service::{
     WeightedChild, WeightedRoundRobin,
 };
 pub use sticky::{Cookie, CookieKey, DebugHeader, Sticky, StickyHeader};
+pub use tls::{
+    CertAndStores, Certificate, ClientAuth, Domain, RouterTls, Store, TlsConfiguration, TlsOptions,
+};
 
 /// One provider's dynamic configuration (`http`, `tcp`, `udp`, `tls`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -40,9 +44,9 @@ pub struct Configuration {
     /// Accepted, not interpreted yet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub udp: Option<Value>,
-    /// Accepted, not interpreted yet.
+    /// Certificates, TLS options and stores.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tls: Option<Value>,
+    pub tls: Option<TlsConfiguration>,
 }
 
 /// `http`: routers, services, middlewares and servers transports by (unqualified) name.

@@ -1,6 +1,10 @@
 //! Merging per-provider configurations into one namespace: every router, service and
 //! middleware is known as `name@provider`, and references without `@` resolve in the
-//! provider that wrote them.
+//! provider that wrote them. TLS sections are merged as Traefik does ([`tls`]), and
+//! entrypoint models split routers on TLS entrypoints ([`models`]).
+
+mod models;
+pub mod tls;
 
 use std::collections::BTreeMap;
 
@@ -25,10 +29,21 @@ pub struct Merged {
     pub routers: BTreeMap<String, Element<Router>>,
     pub services: BTreeMap<String, Element<Service>>,
     pub middlewares: BTreeMap<String, Element<Middleware>>,
+    pub tls: tls::MergedTls,
 }
 
-/// Merges provider configurations (provider name → its configuration).
+/// Merges provider configurations (provider name → its configuration). Routers without
+/// `entryPoints` are not split by entrypoint models; see [`merge_for`].
 pub fn merge(providers: &BTreeMap<String, Configuration>) -> Merged {
+    merge_for(providers, &[])
+}
+
+/// [`merge`], routers without `entryPoints` being on `default_entry_points` when an
+/// entrypoint model (`http.tls`) applies to them.
+pub fn merge_for(
+    providers: &BTreeMap<String, Configuration>,
+    default_entry_points: &[String],
+) -> Merged {
     let mut merged = Merged::default();
     for (provider, config) in providers {
         let Some(http) = config.http.as_ref() else {
@@ -38,6 +53,9 @@ pub fn merge(providers: &BTreeMap<String, Configuration>) -> Merged {
         add_all(&mut merged.services, provider, &http.services);
         add_all(&mut merged.middlewares, provider, &http.middlewares);
     }
+    let models = models::entry_point_models(providers);
+    merged.routers = models::apply_models(merged.routers, &models, default_entry_points);
+    merged.tls = tls::merge_tls(providers);
     merged
 }
 

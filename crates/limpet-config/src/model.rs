@@ -5,8 +5,12 @@
 //! compiled. Only usable elements appear here (status `enabled` or `warning`); the state of
 //! every element, usable or not, is in [`crate::diagnostics::Diagnostics`].
 
+pub mod tls;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+pub use tls::{RouterTlsModel, TlsModel};
 
 /// Everything the runtime needs from one merged dynamic configuration.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +21,8 @@ pub struct Model {
     pub services: BTreeMap<String, ServiceModel>,
     /// Status and errors of every router, service and middleware, usable or not.
     pub diagnostics: crate::diagnostics::Diagnostics,
+    /// Certificates and TLS options.
+    pub tls: TlsModel,
 }
 
 /// A router ready to be indexed.
@@ -38,6 +44,8 @@ pub struct RouterModel {
     pub middlewares: Vec<String>,
     /// Qualified service name.
     pub service: String,
+    /// Present when the router answers only over TLS (else only over plain HTTP).
+    pub tls: Option<RouterTlsModel>,
 }
 
 impl RouterModel {

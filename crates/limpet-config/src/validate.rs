@@ -12,6 +12,8 @@ mod middleware;
 mod router;
 mod service;
 mod signing;
+mod tls;
+mod tls_options;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +25,7 @@ use crate::static_config::EntryPointSet;
 /// Validates a merged configuration against the entrypoints that exist.
 pub fn validate(merged: &Merged, entry_points: &EntryPointSet) -> Model {
     let mut validator = Validator::new(merged, entry_points);
+    validator.tls = tls::check_tls(&merged.tls);
     validator.check_middlewares();
     validator.check_services();
     let routers = validator.check_routers();
@@ -84,6 +87,7 @@ struct Validator<'a> {
     entry_points: &'a EntryPointSet,
     diagnostics: Diagnostics,
     services: BTreeMap<String, ServiceOutcome>,
+    tls: crate::model::TlsModel,
 }
 
 impl<'a> Validator<'a> {
@@ -93,6 +97,7 @@ impl<'a> Validator<'a> {
             entry_points,
             diagnostics: Diagnostics::default(),
             services: BTreeMap::new(),
+            tls: crate::model::TlsModel::default(),
         }
     }
 
@@ -114,6 +119,7 @@ impl<'a> Validator<'a> {
             routers,
             services,
             diagnostics: self.diagnostics,
+            tls: self.tls,
         }
     }
 }

@@ -45,7 +45,7 @@ entryPoints:
     http:
       redirections: {entryPoint: {to: websecure}}
       middlewares: [auth@file]
-      tls: {}
+      tls: {certResolver: le}
       encodedCharacters: {allowEncodedSlash: true}
       encodeQuerySemicolons: true
       maxHeaderBytes: 8192
@@ -71,11 +71,10 @@ fn every_unapplied_entry_point_option_is_named() {
         "forwardedHeaders.addXForwardedSchemeHeaders",
         "http.redirections",
         "http.middlewares",
-        "http.tls",
+        "http.tls.certResolver",
         "http.encodedCharacters",
         "http.encodeQuerySemicolons",
         "http.underscoreHeadersStrategy",
-        "http2.maxConcurrentStreams",
         "http2.maxDecoderHeaderTableSize",
         "http2.maxEncoderHeaderTableSize",
         "http3",
@@ -157,8 +156,12 @@ entryPoints:
       lifeCycle: {requestAcceptGraceTimeout: 1s, graceTimeOut: 3s}
       respondingTimeouts: {readTimeout: 5s, writeTimeout: 10s, idleTimeout: 30s}
     forwardedHeaders: {trustedIPs: [10.0.0.0/8], notAppendXForwardedFor: true}
-    http: {sanitizePath: false, maxHeaderBytes: 8192, underscoreHeadersStrategy: keep}
-    http2: {maxConcurrentStreams: 250}
+    http:
+      sanitizePath: false
+      maxHeaderBytes: 8192
+      underscoreHeadersStrategy: keep
+      tls: {options: modern, domains: [{main: example.com, sans: [www.example.com]}]}
+    http2: {maxConcurrentStreams: 16}
     udp: {timeout: 3s}
   traefik:
     address: ":8080"

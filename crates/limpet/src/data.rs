@@ -2,7 +2,8 @@
 //!
 //! Listeners and connections (`entrypoint`), the immutable per-configuration snapshot and its
 //! pure build (`snapshot`), the route table (`router`), services and balancers with affinity
-//! (`service`), the upstream transport (`proxy`), and the canned responses. It reports what
+//! (`service`), the upstream transport (`proxy`), TLS termination (`tls`), and the canned
+//! responses. It reports what
 //! happened through the narrow interface of `observer` and imports nothing from the operations
 //! surface or the control plane (`tests/layers.rs` keeps it so).
 
@@ -16,3 +17,4 @@ pub mod sanitize;
 pub mod service;
 pub mod snapshot;
 pub mod ticks;
+pub mod tls;

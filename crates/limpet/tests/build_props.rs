@@ -306,7 +306,7 @@ fn route_once(snapshot: &RuntimeSnapshot, ip: IpAddr) {
         headers: &headers,
         client_ip: Some(ip),
     };
-    if let Some(table) = snapshot.table(0) {
+    if let Some(table) = snapshot.table(0, false) {
         let _ = table.find(&request);
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{format_of, read_file, DecodeError};
-use crate::dynamic::{Configuration, HttpConfiguration};
+use crate::dynamic::{Configuration, HttpConfiguration, TlsConfiguration};
 
 /// Reads and decodes every `.yml`/`.yaml`/`.toml` file under `dir` (sub-directories
 /// included, sorted by name), then merges them with [`merge_files`]. Any file that does not
@@ -53,7 +53,7 @@ struct Merger {
     merged: Configuration,
     /// (kind, name) → file that defined it first.
     origins: BTreeMap<(&'static str, String), PathBuf>,
-    /// Section (`tcp`, `udp`, `tls`) → file that defined it first.
+    /// Section (`tcp`, `udp`) → file that defined it first.
     opaque_origins: BTreeMap<&'static str, PathBuf>,
     warnings: Vec<String>,
 }
@@ -65,7 +65,23 @@ impl Merger {
         }
         self.add_opaque(file, "tcp", config.tcp, |c| &mut c.tcp);
         self.add_opaque(file, "udp", config.udp, |c| &mut c.udp);
-        self.add_opaque(file, "tls", config.tls, |c| &mut c.tls);
+        if let Some(tls) = config.tls {
+            self.add_tls(file, tls);
+        }
+    }
+
+    /// As Traefik's file provider: certificates of every file (each once), options and
+    /// stores by name, the first definition winning.
+    fn add_tls(&mut self, file: &Path, tls: TlsConfiguration) {
+        let mut target = self.merged.tls.take().unwrap_or_default();
+        for certificate in tls.certificates {
+            if !target.certificates.contains(&certificate) {
+                target.certificates.push(certificate);
+            }
+        }
+        self.add_named(file, "TLS options", tls.options, &mut target.options);
+        self.add_named(file, "TLS store", tls.stores, &mut target.stores);
+        self.merged.tls = Some(target);
     }
 
     fn add_http(&mut self, file: &Path, http: HttpConfiguration) {
@@ -131,8 +147,13 @@ impl Merger {
 }
 
 fn duplicate_warning(kind: &str, name: &str, first: &Path, again: &Path) -> String {
+    let kind = if kind.starts_with("TLS") {
+        kind.to_owned()
+    } else {
+        format!("HTTP {kind}")
+    };
     format!(
-        "HTTP {kind} {name:?} is defined in both {} and {}; keeping the definition from {}",
+        "{kind} {name:?} is defined in both {} and {}; keeping the definition from {}",
         first.display(),
         again.display(),
         first.display()

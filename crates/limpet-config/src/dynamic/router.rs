@@ -25,9 +25,9 @@ pub struct Router {
     pub rule_syntax: String,
     #[serde(skip_serializing_if = "is_zero")]
     pub priority: i64,
-    /// Accepted as written (`tls: {}` enables TLS in Traefik).
+    /// `tls: {}` (or any TLS setting): the router answers only over TLS.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tls: Option<Value>,
+    pub tls: Option<super::RouterTls>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observability: Option<Value>,
 }

@@ -11,7 +11,7 @@ pub static CONFIGURATION: Shape = Shape::Struct(&[
     Field::new("http", &HTTP),
     Field::new("tcp", &Shape::Opaque),
     Field::new("udp", &Shape::Opaque),
-    Field::new("tls", &Shape::Opaque),
+    Field::new("tls", &TLS),
 ]);
 
 static HTTP: Shape = Shape::Struct(&[
@@ -30,8 +30,56 @@ static ROUTER: Shape = Shape::Struct(&[
     Field::new("parentRefs", &STRS),
     Field::new("ruleSyntax", &Shape::Str),
     Field::new("priority", &Shape::Int),
-    Field::empty_ok("tls", &Shape::Opaque),
+    Field::empty_ok("tls", &ROUTER_TLS),
     Field::new("observability", &Shape::Opaque),
+]);
+
+/// A router's `tls` (also an entrypoint's `http.tls`).
+pub static ROUTER_TLS: Shape = Shape::Struct(&[
+    Field::new("options", &Shape::Str),
+    Field::new("certResolver", &Shape::Str),
+    Field::new("domains", &Shape::List(&DOMAIN)),
+]);
+
+static DOMAIN: Shape = Shape::Struct(&[Field::new("main", &Shape::Str), Field::new("sans", &STRS)]);
+
+static TLS: Shape = Shape::Struct(&[
+    Field::new("certificates", &Shape::List(&CERT_AND_STORES)),
+    Field::new("options", &Shape::Map(&TLS_OPTIONS)),
+    Field::new("stores", &Shape::Map(&TLS_STORE)),
+]);
+
+static CERT_AND_STORES: Shape = Shape::Struct(&[
+    Field::new("certFile", &Shape::Str),
+    Field::new("keyFile", &Shape::Str),
+    Field::new("stores", &STRS),
+]);
+
+static CERTIFICATE: Shape = Shape::Struct(&[
+    Field::new("certFile", &Shape::Str),
+    Field::new("keyFile", &Shape::Str),
+]);
+
+static TLS_STORE: Shape = Shape::Struct(&[
+    Field::new("defaultCertificate", &CERTIFICATE),
+    Field::new("defaultGeneratedCert", &Shape::Opaque),
+]);
+
+static TLS_OPTIONS: Shape = Shape::Struct(&[
+    Field::new("minVersion", &Shape::Str),
+    Field::new("maxVersion", &Shape::Str),
+    Field::new("cipherSuites", &STRS),
+    Field::new("curvePreferences", &STRS),
+    Field::new("clientAuth", &CLIENT_AUTH),
+    Field::new("sniStrict", &Shape::Bool),
+    Field::new("alpnProtocols", &STRS),
+    Field::new("preferServerCipherSuites", &Shape::Bool),
+    Field::new("disableSessionTickets", &Shape::Bool),
+]);
+
+static CLIENT_AUTH: Shape = Shape::Struct(&[
+    Field::new("caFiles", &STRS),
+    Field::new("clientAuthType", &Shape::Str),
 ]);
 
 /// Middleware types Traefik v3.7 knows, so `stripprefix:` is spelled `stripPrefix`; other

@@ -105,7 +105,7 @@ static FORWARDED_HEADERS: Shape = Shape::Struct(&[
 static ENTRY_POINT_HTTP: Shape = Shape::Struct(&[
     Field::new("redirections", &Shape::Opaque),
     Field::new("middlewares", &STRS),
-    Field::empty_ok("tls", &Shape::Opaque),
+    Field::empty_ok("tls", &super::dynamic_shape::ROUTER_TLS),
     Field::new("encodedCharacters", &Shape::Opaque),
     Field::new("encodeQuerySemicolons", &Shape::Bool),
     Field::new("sanitizePath", &Shape::Bool),

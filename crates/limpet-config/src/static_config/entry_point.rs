@@ -124,9 +124,10 @@ pub struct EntryPointHttp {
     pub redirections: Option<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub middlewares: Vec<String>,
-    /// Accepted as written.
+    /// Every router on this entrypoint answers over TLS with these settings (Traefik's
+    /// entrypoint model).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tls: Option<Value>,
+    pub tls: Option<crate::dynamic::RouterTls>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoded_characters: Option<Value>,
     #[serde(skip_serializing_if = "is_false")]

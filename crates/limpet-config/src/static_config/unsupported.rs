@@ -124,9 +124,9 @@ fn http_checks(ep: &EntryPoint) -> [Check; 6] {
             "middlewares are not available yet",
         ),
         (
-            "http.tls",
-            http.tls.is_some(),
-            "limpet serves plain HTTP only",
+            "http.tls.certResolver",
+            http.tls.as_ref().is_some_and(|tls| !tls.cert_resolver.is_empty()),
+            "ACME is not supported yet: routers serve the certificate matching the SNI, else the default certificate",
         ),
         (
             "http.encodedCharacters",
@@ -146,26 +146,25 @@ fn http_checks(ep: &EntryPoint) -> [Check; 6] {
     ]
 }
 
-fn protocol_checks(ep: &EntryPoint) -> [Check; 5] {
+fn protocol_checks(ep: &EntryPoint) -> [Check; 4] {
     let (http2, traefik) = (&ep.http2, Http2::default());
-    let http1_only = "entrypoints speak HTTP/1.1 only";
+    let table_size = "HTTP/2 header tables keep hyper's default size (4096 bytes)";
     [
-        (
-            "http2.maxConcurrentStreams",
-            http2.max_concurrent_streams != traefik.max_concurrent_streams,
-            http1_only,
-        ),
         (
             "http2.maxDecoderHeaderTableSize",
             http2.max_decoder_header_table_size != traefik.max_decoder_header_table_size,
-            http1_only,
+            table_size,
         ),
         (
             "http2.maxEncoderHeaderTableSize",
             http2.max_encoder_header_table_size != traefik.max_encoder_header_table_size,
-            http1_only,
+            table_size,
         ),
-        ("http3", is_set(&ep.http3), http1_only),
+        (
+            "http3",
+            is_set(&ep.http3),
+            "entrypoints speak HTTP/1.1 and HTTP/2 (HTTP/3 is not served)",
+        ),
         (
             "udp.timeout",
             ep.udp != Udp::default(),

@@ -9,8 +9,9 @@ use limpet_rule::priority::{effective_priority, MAX_USER_PRIORITY};
 use super::Validator;
 use crate::diagnostics::{Cause, ElementError, ElementKind};
 use crate::dynamic::Router;
+use crate::merge::tls::options_name;
 use crate::merge::{qualify, Element};
-use crate::model::RouterModel;
+use crate::model::{RouterModel, RouterTlsModel};
 
 /// What a router resolves to, before its errors are known to be non-critical.
 struct Resolved {
@@ -19,6 +20,7 @@ struct Resolved {
     rule: Option<limpet_rule::Rule>,
     middlewares: Vec<String>,
     service: String,
+    tls: Option<RouterTlsModel>,
 }
 
 impl Validator<'_> {
@@ -51,6 +53,7 @@ impl Validator<'_> {
             entry_points: resolved.entry_points,
             middlewares: resolved.middlewares,
             service: resolved.service,
+            tls: resolved.tls,
         })
     }
 
@@ -75,6 +78,7 @@ impl Validator<'_> {
                 .filter_map(|m| self.middleware_use_error(m)),
         );
         errors.extend(unsupported_router_options(config));
+        let tls = self.router_tls(name, config, provider, &mut errors);
         let rule = limpet_rule::Rule::parse(&config.rule)
             .map_err(|e| errors.push(ElementError::new(Cause::BadRule, e.to_string())))
             .ok();
@@ -85,7 +89,44 @@ impl Validator<'_> {
             rule,
             middlewares,
             service,
+            tls,
         }
+    }
+
+    /// The router's TLS: its options must exist and be usable (else a critical error in
+    /// `errors`); a `certResolver` is a warning, the router serving with the certificate
+    /// chosen by SNI.
+    fn router_tls(
+        &mut self,
+        name: &str,
+        config: &Router,
+        provider: &str,
+        errors: &mut Vec<ElementError>,
+    ) -> Option<RouterTlsModel> {
+        let tls = config.tls.as_ref()?;
+        let options = options_name(&tls.options, provider);
+        if let Some(error) = self.tls.broken_options.get(&options) {
+            errors.push(ElementError::invalid(error.clone()));
+        } else if !self.tls.options.contains_key(&options) {
+            let message = format!("unknown TLS options: {options}");
+            errors.push(ElementError::invalid(message));
+        }
+        if !tls.cert_resolver.is_empty() {
+            let message = format!(
+                "certResolver {:?}: ACME is not supported yet; the router serves the certificate matching the request's SNI, else the default certificate",
+                tls.cert_resolver
+            );
+            let warning = ElementError::unsupported(message);
+            self.report(ElementKind::Router, name, &[warning], false);
+        }
+        let domains = tls
+            .domains
+            .iter()
+            .flat_map(|d| std::iter::once(&d.main).chain(&d.sans))
+            .filter(|d| !d.is_empty())
+            .map(|d| d.to_ascii_lowercase())
+            .collect();
+        Some(RouterTlsModel { options, domains })
     }
 
     /// Effective entrypoints, sorted; unknown ones are a warning, none left is an error.
@@ -152,10 +193,6 @@ fn unsupported_router_options(config: &Router) -> Vec<ElementError> {
         // The message says what to do: no general fix applies.
         let message = "ruleSyntax \"v2\" is not supported: rewrite the rule with the v3 syntax";
         errors.push(ElementError::invalid(message));
-    }
-    if config.tls.is_some() {
-        let message = "tls is not supported yet: this router would only answer HTTPS, which limpet does not serve";
-        errors.push(ElementError::unsupported(message));
     }
     errors
 }

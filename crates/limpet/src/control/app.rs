@@ -244,6 +244,7 @@ fn serve_entry_points(
             sanitize_path: settings.http.sanitize_path,
             timeouts: Timeouts::from_config(&settings.transport.responding_timeouts),
             max_header_bytes: settings.http.max_header_bytes,
+            max_concurrent_streams: max_concurrent_streams(settings.http2.max_concurrent_streams),
         };
         tasks.push(tokio::spawn(entrypoint::serve(
             ep,
@@ -273,6 +274,14 @@ fn forwarded_trust(config: &StaticConfig, name: &str) -> ForwardedTrust {
 
 /// How long the exit waits for the access log writer.
 const LOG_FLUSH: Duration = Duration::from_secs(2);
+
+/// `http2.maxConcurrentStreams`: Go's HTTP/2 server default (250) when not positive.
+fn max_concurrent_streams(configured: i64) -> u32 {
+    if configured <= 0 {
+        return 250;
+    }
+    u32::try_from(configured).unwrap_or(u32::MAX)
+}
 
 /// How often draining servers are checked for completion.
 const DRAIN_SWEEP: Duration = Duration::from_secs(1);

@@ -143,7 +143,8 @@ impl Reloader {
     /// Builds and swaps in a new snapshot from the latest configurations.
     pub fn apply(&mut self) {
         // merge → validate → lint → pure build → state reconcile → swap → health tasks.
-        let merged = limpet_config::merge::merge(&self.latest);
+        let defaults = &self.entry_point_set.defaults;
+        let merged = limpet_config::merge::merge_for(&self.latest, defaults);
         let mut model = limpet_config::validate::validate(&merged, &self.entry_point_set);
         let generation = *self.generation.borrow() + 1;
         log_model(&model, generation);
@@ -164,6 +165,7 @@ impl Reloader {
             config: Arc::new(merged),
         };
         let snapshot = snapshot::build(model, &ctx);
+        log_tls(&snapshot, generation);
         self.shared.servers.reconcile(&snapshot);
         self.shared.recorder.on_reload(&snapshot);
         self.observer.on_reload();
@@ -196,6 +198,18 @@ fn log_model(model: &Model, generation: u64) {
             .count(),
         "configuration applied"
     );
+}
+
+/// One ERROR (element not used) or WARN line per TLS problem: the model's and the build's.
+fn log_tls(snapshot: &snapshot::RuntimeSnapshot, generation: u64) {
+    let problems = snapshot.model.tls.problems.iter();
+    for problem in problems.chain(&snapshot.tls.problems) {
+        let (element, message) = (&problem.element, &problem.message);
+        match problem.critical {
+            true => tracing::error!(generation, "{element}: {message}"),
+            false => tracing::warn!(generation, "{element}: {message}"),
+        }
+    }
 }
 
 /// Elements of the configuration providers, without limpet's own `@internal` ones.

@@ -1,28 +1,27 @@
-//! Entrypoints: listeners bound once, HTTP/1.1 connections, and the per-request path.
+//! Entrypoints: listeners bound once, connections (`connection`: plain or TLS, HTTP/1.1 or
+//! HTTP/2), and the per-request path.
 //!
-//! Per request: load the current snapshot once, find the route through the host index,
-//! let the service pick a server (and any affinity cookie), forward, and put limpet's
+//! Per request: load the current snapshot once, find the route through the host index of
+//! the plain-HTTP or the TLS routes (a `Host` whose TLS options differ from the SNI's is
+//! misdirected: 421), let the service pick a server (and any affinity cookie), forward, and put limpet's
 //! `Set-Cookie` headers before the server's. A head hyper parsed but RFC 9112 forbids is
 //! refused first (`strict`), as Go's server refuses it.
 
 mod clock;
+mod connection;
 mod strict;
 mod timed_stream;
 
 pub use clock::{ConnClock, Timeouts};
 
-use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{HOST, SET_COOKIE};
-use http::{HeaderValue, Request, Response};
+use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::Either;
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
@@ -47,6 +46,8 @@ pub struct EntryPoint {
     pub timeouts: Timeouts,
     /// `http.maxHeaderBytes` (Go's default 1 MiB when zero or less).
     pub max_header_bytes: i64,
+    /// `http2.maxConcurrentStreams` (default 250).
+    pub max_concurrent_streams: u32,
 }
 
 /// Go's default `MaxHeaderBytes`.
@@ -105,43 +106,18 @@ fn spawn_connection(
     peer: SocketAddr,
 ) {
     let _ = stream.set_nodelay(true);
-    let clock = Arc::new(ConnClock::new(ep.timeouts));
-    let conn_info = connection_info(ep, peer, clock.clone());
-    let counted = shared.sink.connection(&ep.name);
-    let (shared_sink, entry_point) = (shared.sink.clone(), ep.name.clone());
-    let reporter = timed_stream::Reporter {
-        sink: shared.sink.clone(),
-        entry_point: ep.name.clone(),
-        peer,
+    let conn = connection::Conn {
+        shared: shared.clone(),
+        index: ep.index,
+        info: connection_info(ep, peer, Arc::new(ConnClock::new(ep.timeouts))),
+        head_limit: head_limit(ep.max_header_bytes),
+        max_concurrent_streams: ep.max_concurrent_streams,
     };
-    let stream = timed_stream::TimedStream::new(stream, clock, reporter);
-    let (shared, index) = (shared.clone(), ep.index);
-    let service = service_fn(move |req| {
-        let (shared, conn_info) = (shared.clone(), conn_info.clone());
-        // Boxed: the request's future (routing, forwarding, upgrades) is several KiB, and
-        // inline it would be part of every idle keep-alive connection's task.
-        Box::pin(async move { Ok::<_, Infallible>(handle(&shared, index, &conn_info, req).await) })
-    });
-    let conn = http1_builder(ep)
-        .serve_connection(TokioIo::new(stream), service)
-        .with_upgrades();
-    let (mut shutdown, open) = (shutdown.clone(), open.clone());
+    let counted = shared.sink.connection(&ep.name);
+    let (shutdown, open) = (shutdown.clone(), open.clone());
     tokio::spawn(async move {
         let _counted = counted;
-        let mut conn = std::pin::pin!(conn);
-        let result = tokio::select! {
-            result = conn.as_mut() => result,
-            () = stopped(&mut shutdown) => {
-                conn.as_mut().graceful_shutdown();
-                conn.await
-            }
-        };
-        if let Err(error) = result {
-            tracing::debug!(%peer, %error, "client connection ended with an error");
-            if let Some(rejection) = head_rejection(&error) {
-                report(&shared_sink, &entry_point, peer, rejection);
-            }
-        }
+        connection::serve(stream, conn, shutdown).await;
         drop(open);
     });
 }
@@ -151,26 +127,12 @@ fn connection_info(ep: &EntryPoint, peer: SocketAddr, clock: Arc<ConnClock>) -> 
         peer,
         entry_point: ep.name.clone(),
         tls: false,
+        server_name: None,
         trusted: ep.trust.trusts(peer.ip()),
         append_forwarded_for: ep.trust.append_forwarded_for,
         sanitize_path: ep.sanitize_path,
         clock,
     }
-}
-
-/// hyper's HTTP/1 server as the entrypoint wants it: its own timeouts (`TimedStream`) instead
-/// of hyper's header timeout, the head bounded by `maxHeaderBytes`.
-fn http1_builder(ep: &EntryPoint) -> http1::Builder {
-    let head_limit = head_limit(ep.max_header_bytes);
-    let mut builder = http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(None)
-        .max_buf_size(head_limit.max(8192))
-        .max_header_size(head_limit)
-        .title_case_headers(true)
-        .writev(false);
-    builder
 }
 
 /// Resolves once `shutdown` turns true (or its sender is gone).
@@ -250,7 +212,13 @@ async fn route(
     facts: &mut Facts,
 ) -> Response<ProxyBody> {
     let snapshot = shared.snapshot.load_full();
-    let Some(route) = find_route(&snapshot, index, conn, &req) else {
+    let host = request_host(&req)
+        .map(limpet_rule::canonical_host)
+        .unwrap_or_default();
+    if conn.tls && snapshot.tls.misdirected(index, conn.server_name.as_deref(), &host) {
+        return responses::go_http_error(StatusCode::MISDIRECTED_REQUEST, "Misdirected Request\n");
+    }
+    let Some(route) = find_route(&snapshot, index, conn, &req, &host) else {
         return responses::not_found();
     };
     facts.router = Some(route.name.clone());
@@ -288,14 +256,12 @@ fn find_route<'s>(
     index: usize,
     conn: &ConnInfo,
     req: &Request<Incoming>,
+    host: &str,
 ) -> Option<&'s crate::data::router::Route> {
-    let table = snapshot.table(index)?;
-    let host = request_host(req)
-        .map(limpet_rule::canonical_host)
-        .unwrap_or_default();
+    let table = snapshot.table(index, conn.tls)?;
     let path = limpet_rule::routing_path(req.uri().path());
     let request = limpet_rule::Request {
-        host: &host,
+        host,
         method: req.method(),
         path: &path,
         query: req.uri().query(),

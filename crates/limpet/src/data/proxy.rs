@@ -41,6 +41,8 @@ pub struct ConnInfo {
     pub entry_point: Arc<str>,
     /// Whether the client connection is TLS (scheme `https`).
     pub tls: bool,
+    /// The TLS handshake's SNI, lowercase without a trailing dot.
+    pub server_name: Option<Arc<str>>,
     /// Whether the peer may set `X-Forwarded-*` (`forwardedHeaders`).
     pub trusted: bool,
     /// Append the client address to a trusted `X-Forwarded-For`.

@@ -23,13 +23,19 @@ use crate::data::service::sticky::cookie_value;
 use crate::data::service::{
     Failover, LoadBalancer, Mirroring, Server, ServerRegistry, ServerState, Service, Weighted,
 };
+use crate::data::tls::TlsSnapshot;
 
 /// Everything a request needs, for one configuration generation. Never mutated.
 #[derive(Debug, Default)]
 pub struct RuntimeSnapshot {
     pub generation: u64,
-    /// Route tables by entrypoint index (the order of the entrypoints given to `build`).
+    /// Route tables of plain-HTTP requests by entrypoint index (the order of the
+    /// entrypoints given to `build`): the routers without `tls`.
     pub tables: Vec<RouteTable>,
+    /// Route tables of requests over TLS, by entrypoint index: the routers with `tls`.
+    pub tls_tables: Vec<RouteTable>,
+    /// Certificates and TLS configurations of the handshakes.
+    pub tls: Arc<TlsSnapshot>,
     /// The model this snapshot was built from (for the API and diagnostics).
     pub model: Arc<Model>,
     /// Built services by qualified name.
@@ -39,9 +45,12 @@ pub struct RuntimeSnapshot {
 }
 
 impl RuntimeSnapshot {
-    /// The route table of entrypoint `index`.
-    pub fn table(&self, index: usize) -> Option<&RouteTable> {
-        self.tables.get(index)
+    /// The route table of entrypoint `index` for plain-HTTP or TLS requests.
+    pub fn table(&self, index: usize, tls: bool) -> Option<&RouteTable> {
+        match tls {
+            false => self.tables.get(index),
+            true => self.tls_tables.get(index),
+        }
     }
 }
 
@@ -73,27 +82,47 @@ pub fn build(model: Arc<Model>, ctx: &BuildContext<'_>) -> RuntimeSnapshot {
         builder.service(name);
     }
     let services = builder.built;
-    let tables = ctx
+    let table = |tls| {
+        let of = |ep: &String| route_table(&model, ep, tls, &services);
+        ctx.entry_points.iter().map(of).collect()
+    };
+    let tls_routers: Vec<Vec<&RouterModel>> = ctx
         .entry_points
         .iter()
-        .map(|ep| route_table(&model, ep, &services))
+        .map(|ep| routers_on(&model, ep, true).collect())
         .collect();
+    let tls = Arc::new(TlsSnapshot::build(&model.tls, &tls_routers));
     RuntimeSnapshot {
         generation: ctx.generation,
-        tables,
+        tables: table(false),
+        tls_tables: table(true),
+        tls,
         model,
         services,
         config: ctx.config.clone(),
     }
 }
 
-/// The routes of entrypoint `ep`, in precedence order.
-fn route_table(model: &Model, ep: &str, services: &HashMap<String, Arc<Service>>) -> RouteTable {
-    let mut routers: Vec<&RouterModel> = model
-        .routers
-        .values()
-        .filter(|router| router.entry_points.iter().any(|e| e == ep))
-        .collect();
+/// The routers on entrypoint `ep` answering over TLS (`tls`) or plain HTTP.
+fn routers_on<'m>(
+    model: &'m Model,
+    ep: &'m str,
+    tls: bool,
+) -> impl Iterator<Item = &'m RouterModel> {
+    let on = move |router: &&RouterModel| {
+        router.tls.is_some() == tls && router.entry_points.iter().any(|e| e == ep)
+    };
+    model.routers.values().filter(on)
+}
+
+/// The plain-HTTP or TLS routes of entrypoint `ep`, in precedence order.
+fn route_table(
+    model: &Model,
+    ep: &str,
+    tls: bool,
+    services: &HashMap<String, Arc<Service>>,
+) -> RouteTable {
+    let mut routers: Vec<&RouterModel> = routers_on(model, ep, tls).collect();
     routers.sort_by_cached_key(|r| r.route_key());
     let routes = routers
         .into_iter()

@@ -19,6 +19,7 @@ pub mod killable;
 pub mod logs;
 pub mod model;
 pub mod raw;
+pub mod tls;
 
 /// A whoami origin named `name` on 127.0.0.1:port 0.
 pub async fn origin(name: &str) -> SocketAddr {

@@ -36,9 +36,21 @@ pub fn configuration(config: &StaticConfig) -> Configuration {
         add_service(&mut http, "prometheus", ep, "/metrics");
     }
     http.services.insert("noop".to_owned(), Service::default());
+    add_entry_point_models(&mut http, config);
     Configuration {
         http: Some(http),
         ..Configuration::default()
+    }
+}
+
+/// One model per entrypoint with `http.tls` (Traefik's `<entrypoint>@internal` models): the
+/// merge gives its TLS settings to every router on it. `http.middlewares` are not applied
+/// yet (a start-up warning says so), so models carry TLS only.
+fn add_entry_point_models(http: &mut HttpConfiguration, config: &StaticConfig) {
+    for (name, entry_point) in &config.entry_points {
+        if let Some(tls) = &entry_point.http.tls {
+            http.models.insert(name.clone(), json!({ "tls": tls }));
+        }
     }
 }
 

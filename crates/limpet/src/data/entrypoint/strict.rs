@@ -10,8 +10,12 @@ use hyper::ext::ReasonPhrase;
 use crate::data::observer::Rejection;
 use crate::data::responses::{self, ProxyBody};
 
-/// Checks the head of `req`, rewriting `Host` for an absolute-form target.
+/// Checks the head of `req`, rewriting `Host` for an absolute-form target. An HTTP/2
+/// request's host is its `:authority`, which becomes its `Host` first (as Go's `req.Host`).
 pub fn check<B>(req: &mut Request<B>) -> Result<(), Rejection> {
+    if req.version() == Version::HTTP_2 {
+        adopt_target_authority(req);
+    }
     check_host(req)?;
     check_transfer_encoding(req.version(), req.headers())?;
     adopt_target_authority(req);

@@ -6,6 +6,7 @@
 //! answered 504, as Traefik answers), `idleTimeout` with an end of stream (hyper closes the
 //! idle connection quietly). As Go, a client cut in the middle of its request line gets a
 //! `400 Bad Request` first. A write after `writeTimeout` fails. Each cut is counted once.
+//! Under TLS (`encrypted`) the deadlines are the same, but the bytes are not read: no 400.
 
 use std::future::Future;
 use std::io;
@@ -44,6 +45,8 @@ pub struct TimedStream {
     line_seen: bool,
     expired: Option<ClientTimeout>,
     reporter: Reporter,
+    /// TLS records flow here: request lines cannot be seen.
+    encrypted: bool,
 }
 
 impl TimedStream {
@@ -57,7 +60,14 @@ impl TimedStream {
             line_seen: false,
             expired: None,
             reporter,
+            encrypted: false,
         }
+    }
+
+    /// The same stream carrying TLS: deadlines only.
+    pub fn encrypted(mut self) -> TimedStream {
+        self.encrypted = true;
+        self
     }
 
     /// New request bytes: track the request line (only until its end is seen).
@@ -65,7 +75,7 @@ impl TimedStream {
         if self.clock.bytes_arrived() {
             self.line_seen = false;
         }
-        if !self.line_seen && self.clock.in_head() {
+        if !self.encrypted && !self.line_seen && self.clock.in_head() {
             self.line_seen = bytes.contains(&b'\n');
             self.line_open = !self.line_seen;
         }
