@@ -5,6 +5,7 @@
 //!   of pinned sessions;
 //! - `GET /api/limpet/decisions`: recent notable sticky decisions (re-pins, new pins…);
 //! - `GET /api/limpet/findings`: every problem with its code and fix;
+//! - `GET /api/limpet/tls`: certificates in service, TLS options, TLS problems;
 //! - `PUT /api/limpet/services/{name}/drain` `{"server": URL or id, "draining": bool}`.
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use crate::ops::accesslog::rfc3339_nanos;
 use crate::ops::internal::View;
 
 mod findings;
+mod tls;
 
 pub use findings::{findings, FindingView, FixView};
 
@@ -144,6 +146,7 @@ pub fn get(shared: &View<'_>, snapshot: &RuntimeSnapshot, path: &[&str]) -> Resp
         },
         ["decisions"] => json(&decision_views(shared)),
         ["findings"] => json(&findings(&snapshot.model)),
+        ["tls"] => json(&tls::tls(snapshot)),
         _ => responses::not_found(),
     }
 }
