@@ -201,3 +201,102 @@ async fn a_client_that_sends_nothing_and_one_that_is_not_tls_get_closed_cleanly(
         .unwrap();
     assert_eq!(edge.plain("web", "app.example.com").await.server(), "plain");
 }
+
+/// The runbook's sticky service (root causes 1 and 4 fixed: `STICKY_SESSION`, `httpOnly`,
+/// `secure`, `sameSite: none`) behind a TLS router, with a certificate of the test CA.
+fn runbook(a: SocketAddr, b: SocketAddr, cert: &(String, String)) -> String {
+    let indent =
+        |pem: &str| -> String { pem.lines().map(|l| format!("          {l}\n")).collect() };
+    format!(
+        r#"
+http:
+  routers:
+    my-app:
+      rule: "Host(`app.example.com`)"
+      entryPoints: [websecure]
+      service: my-app
+      tls: {{}}
+  services:
+    my-app:
+      loadBalancer:
+        sticky:
+          cookie:
+            name: STICKY_SESSION
+            httpOnly: true
+            secure: true
+            sameSite: none
+        servers:
+          - url: "http://{a}"
+          - url: "http://{b}"
+tls:
+  certificates:
+    - certFile: |
+{}      keyFile: |
+{}"#,
+        indent(&cert.0),
+        indent(&cert.1)
+    )
+}
+
+#[tokio::test]
+async fn the_runbook_over_https_tls12_tls13_and_http2_pins_with_a_secure_cookie() {
+    let ca = support::tls::TestCa::default();
+    let cert = ca.issue(&["app.example.com"]);
+    let (a, b) = (origin("one").await, origin("two").await);
+    let edge = Edge::start(&runbook(a, b, &cert)).await;
+    let clients = [
+        (
+            "TLS 1.2",
+            TlsClient::trusting(&ca, &["http/1.1"], &[12]),
+            false,
+        ),
+        (
+            "TLS 1.3",
+            TlsClient::trusting(&ca, &["http/1.1"], &[13]),
+            false,
+        ),
+        (
+            "HTTP/2",
+            TlsClient::trusting(&ca, &["h2", "http/1.1"], &[]),
+            true,
+        ),
+    ];
+    let addr = edge.addr("websecure");
+    for (label, client, h2) in clients {
+        let first = client
+            .get(addr, "app.example.com", "app.example.com", "/", None)
+            .await
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(first.session.h2, h2, "{label}");
+        let expected_version = match label {
+            "TLS 1.2" => Some(rustls::ProtocolVersion::TLSv1_2),
+            _ => Some(rustls::ProtocolVersion::TLSv1_3),
+        };
+        assert_eq!(first.session.version, expected_version, "{label}");
+        let cookies = first.reply.set_cookies();
+        assert_eq!(cookies.len(), 1, "{label}: {cookies:?}");
+        let (pair, attributes) = cookies[0].split_once("; ").unwrap();
+        assert!(pair.starts_with("STICKY_SESSION="), "{label}: {pair}");
+        assert_eq!(
+            attributes, "Path=/; HttpOnly; Secure; SameSite=None",
+            "{label}"
+        );
+        let server = first.reply.server();
+        for _ in 0..5 {
+            let again = client
+                .get(addr, "app.example.com", "app.example.com", "/", Some(pair))
+                .await
+                .unwrap();
+            assert_eq!(again.reply.server(), server, "{label}: pinned");
+            assert!(again.reply.set_cookies().is_empty(), "{label}");
+        }
+    }
+    let plain = edge.plain("websecure", "app.example.com").await;
+    assert_eq!(
+        plain.status,
+        StatusCode::NOT_FOUND,
+        "plain HTTP to a TLS-only router"
+    );
+    let other_entrypoint = edge.plain("web", "app.example.com").await;
+    assert_eq!(other_entrypoint.status, StatusCode::NOT_FOUND);
+}
