@@ -12,6 +12,7 @@ mod router;
 mod service;
 mod sticky;
 mod tls;
+mod transport;
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,7 @@ pub use sticky::{Cookie, CookieKey, DebugHeader, Sticky, StickyHeader};
 pub use tls::{
     CertAndStores, Certificate, ClientAuth, Domain, RouterTls, Store, TlsConfiguration, TlsOptions,
 };
+pub use transport::ServersTransport;
 
 /// One provider's dynamic configuration (`http`, `tcp`, `udp`, `tls`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -62,9 +64,9 @@ pub struct HttpConfiguration {
     /// Router defaults per entrypoint (`http.models`), accepted as written.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub models: BTreeMap<String, Value>,
-    /// Accepted as written; not interpreted yet.
+    /// How load balancers talk to their servers.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub servers_transports: BTreeMap<String, Value>,
+    pub servers_transports: BTreeMap<String, ServersTransport>,
 }
 
 impl Configuration {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use limpet_rule::RouteKey;
 
-use crate::dynamic::{Configuration, Middleware, Router, Service};
+use crate::dynamic::{Configuration, Middleware, Router, ServersTransport, Service};
 
 /// One element of the merged configuration, as its provider wrote it.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,7 @@ pub struct Merged {
     pub routers: BTreeMap<String, Element<Router>>,
     pub services: BTreeMap<String, Element<Service>>,
     pub middlewares: BTreeMap<String, Element<Middleware>>,
+    pub servers_transports: BTreeMap<String, Element<ServersTransport>>,
     pub tls: tls::MergedTls,
 }
 
@@ -52,6 +53,8 @@ pub fn merge_for(
         add_all(&mut merged.routers, provider, &http.routers);
         add_all(&mut merged.services, provider, &http.services);
         add_all(&mut merged.middlewares, provider, &http.middlewares);
+        let transports = &http.servers_transports;
+        add_all(&mut merged.servers_transports, provider, transports);
     }
     let models = models::entry_point_models(providers);
     merged.routers = models::apply_models(merged.routers, &models, default_entry_points);

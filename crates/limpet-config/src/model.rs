@@ -10,7 +10,7 @@ pub mod tls;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-pub use tls::{RouterTlsModel, TlsModel};
+pub use tls::{RouterTlsModel, TlsModel, TransportModel};
 
 /// Everything the runtime needs from one merged dynamic configuration.
 #[derive(Debug, Clone, Default)]
@@ -106,6 +106,8 @@ impl InternalService {
 pub struct LoadBalancerModel {
     /// Servers in configured order, weight ≤ 0 included (the balancer decides what that means).
     pub servers: Vec<ServerModel>,
+    /// How `https://` servers are reached (`serversTransport`, default `default@internal`).
+    pub transport: std::sync::Arc<TransportModel>,
     pub strategy: Strategy,
     pub pass_host_header: bool,
     pub sticky: Option<StickyModel>,

@@ -14,6 +14,7 @@ mod service;
 mod signing;
 mod tls;
 mod tls_options;
+mod transport;
 
 use std::collections::BTreeMap;
 
@@ -26,6 +27,7 @@ use crate::static_config::EntryPointSet;
 pub fn validate(merged: &Merged, entry_points: &EntryPointSet) -> Model {
     let mut validator = Validator::new(merged, entry_points);
     validator.tls = tls::check_tls(&merged.tls);
+    validator.transports = transport::Transports::new(merged);
     validator.check_middlewares();
     validator.check_services();
     let routers = validator.check_routers();
@@ -88,6 +90,7 @@ struct Validator<'a> {
     diagnostics: Diagnostics,
     services: BTreeMap<String, ServiceOutcome>,
     tls: crate::model::TlsModel,
+    transports: transport::Transports,
 }
 
 impl<'a> Validator<'a> {
@@ -98,6 +101,7 @@ impl<'a> Validator<'a> {
             diagnostics: Diagnostics::default(),
             services: BTreeMap::new(),
             tls: crate::model::TlsModel::default(),
+            transports: transport::Transports::default(),
         }
     }
 

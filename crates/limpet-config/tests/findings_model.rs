@@ -24,8 +24,8 @@ http:
       loadBalancer:
         servers: [{url: "http://ok-1:80"}]
     tls:
-      loadBalancer:
-        servers: [{url: "https://secure-1:443"}]
+      highestRandomWeight:
+        services: [{name: ok}]
 "#;
 
 #[test]
@@ -87,9 +87,9 @@ fn errors_without_a_code_keep_the_fix_of_their_cause() {
             remedy: unsupported
         }
     );
-    assert!(router.errors[0].message.starts_with(
-        "error parsing server URL https://secure-1:443: https servers are not supported yet"
-    ));
+    assert!(router.errors[0]
+        .message
+        .starts_with("service type \"highestRandomWeight\" is not supported yet"));
 }
 
 #[test]

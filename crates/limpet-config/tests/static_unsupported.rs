@@ -88,7 +88,7 @@ fn every_unapplied_entry_point_option_is_named() {
 
 const TOP_LEVEL_OPTIONS: &str = r#"
 global: {checkNewVersion: true, sendAnonymousUsage: true}
-serversTransport: {insecureSkipVerify: true}
+serversTransport: {insecureSkipVerify: true, maxIdleConnsPerHost: 5, forwardingTimeouts: {dialTimeout: 5s}, spiffe: {ids: [x]}}
 tcpServersTransport: {dialTimeout: 5s}
 providers:
   precedence: [file, docker]
@@ -118,7 +118,9 @@ fn every_unapplied_top_level_option_is_named() {
         &[
             "global.checkNewVersion",
             "global.sendAnonymousUsage",
-            "serversTransport",
+            "serversTransport.maxIdleConnsPerHost",
+            "serversTransport.forwardingTimeouts",
+            "serversTransport.spiffe",
             "tcpServersTransport",
             "providers.precedence",
             "providers.file.debugLogGeneratedTemplate",

@@ -396,33 +396,37 @@ fn same_names_from_two_providers_resolve_locally() {
 }
 
 #[test]
-fn https_servers_are_refused_with_a_clear_error() {
-    let model = model_of("http:\n  services:\n    s:\n      loadBalancer:\n        servers:\n          - url: https://10.0.0.1:443\n");
+fn https_servers_use_their_servers_transport() {
+    let model = model_of("http:\n  services:\n    s:\n      loadBalancer:\n        serversTransport: internal-ca\n        servers:\n          - url: https://10.0.0.1:443\n  serversTransports:\n    internal-ca:\n      serverName: app.internal\n      insecureSkipVerify: true\n");
     let state = service_state(&model, "s@file");
-    assert_eq!(state.status, Status::Disabled);
-    assert!(
-        state.errors[0]
-            .message
-            .contains("https servers are not supported yet"),
-        "{:?}",
-        state.errors
-    );
+    assert_eq!(state.status, Status::Enabled, "{:?}", state.errors);
+    let ServiceKind::LoadBalancer(lb) = &model.services["s@file"].kind else {
+        panic!("a load balancer");
+    };
+    assert_eq!(lb.transport.name, "internal-ca@file");
+    assert_eq!(lb.transport.server_name.as_deref(), Some("app.internal"));
+    assert!(lb.transport.insecure_skip_verify);
 }
 
 #[test]
-fn a_servers_transport_is_a_warning_not_silence() {
+fn a_missing_or_partly_applied_servers_transport_is_never_silent() {
     let model = model_of("http:\n  services:\n    s:\n      loadBalancer:\n        serversTransport: fast\n        servers:\n          - url: http://10.0.0.1:80\n");
     let state = service_state(&model, "s@file");
-    assert_eq!(state.status, Status::Warning);
+    assert_eq!(state.status, Status::Disabled);
+    assert_eq!(
+        state.errors[0].message,
+        "servers transport not found fast@file"
+    );
+    let model = model_of("http:\n  services:\n    s:\n      loadBalancer:\n        serversTransport: fast\n        servers:\n          - url: http://10.0.0.1:80\n  serversTransports:\n    fast:\n      maxIdleConnsPerHost: 10\n      rootCAs: [/nonexistent/ca.pem]\n");
+    let state = service_state(&model, "s@file");
+    assert_eq!(state.status, Status::Disabled);
+    let messages = state.messages().join("\n");
     assert!(
-        state.errors[0]
-            .message
-            .starts_with("serversTransport \"fast\" is not supported yet"),
-        "{:?}",
-        state.errors
+        messages.contains("maxIdleConnsPerHost is not applied yet"),
+        "{messages}"
     );
     assert!(
-        model.services.contains_key("s@file"),
-        "the service still serves"
+        messages.contains("rootCAs[0]: open /nonexistent/ca.pem"),
+        "{messages}"
     );
 }

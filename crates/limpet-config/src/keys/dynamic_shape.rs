@@ -19,7 +19,7 @@ static HTTP: Shape = Shape::Struct(&[
     Field::new("services", &Shape::Map(&SERVICE)),
     Field::new("middlewares", &Shape::Map(&MIDDLEWARE)),
     Field::new("models", &Shape::Map(&Shape::Opaque)),
-    Field::new("serversTransports", &Shape::Map(&Shape::Opaque)),
+    Field::new("serversTransports", &Shape::Map(&SERVERS_TRANSPORT)),
 ]);
 
 static ROUTER: Shape = Shape::Struct(&[
@@ -75,6 +75,18 @@ static TLS_OPTIONS: Shape = Shape::Struct(&[
     Field::new("alpnProtocols", &STRS),
     Field::new("preferServerCipherSuites", &Shape::Bool),
     Field::new("disableSessionTickets", &Shape::Bool),
+]);
+
+static SERVERS_TRANSPORT: Shape = Shape::Struct(&[
+    Field::new("serverName", &Shape::Str),
+    Field::new("insecureSkipVerify", &Shape::Bool),
+    Field::new("rootCAs", &STRS),
+    Field::new("certificates", &Shape::List(&CERTIFICATE)),
+    Field::new("maxIdleConnsPerHost", &Shape::Int),
+    Field::new("forwardingTimeouts", &Shape::Opaque),
+    Field::new("disableHTTP2", &Shape::Bool),
+    Field::new("peerCertURI", &Shape::Str),
+    Field::new("spiffe", &Shape::Opaque),
 ]);
 
 static CLIENT_AUTH: Shape = Shape::Struct(&[

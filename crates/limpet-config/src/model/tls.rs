@@ -29,7 +29,7 @@ pub struct TlsProblem {
 }
 
 /// A certificate chain and its private key, decoded from PEM.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CertificateModel {
     /// Where it was configured (`tls.certificates[0]@file`).
     pub element: String,
@@ -50,7 +50,7 @@ impl std::fmt::Debug for CertificateModel {
 }
 
 /// A private key in one of the PEM forms Go accepts.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub enum PrivateKey {
     /// `RSA PRIVATE KEY`
     Pkcs1(Vec<u8>),
@@ -149,3 +149,20 @@ pub struct RouterTlsModel {
     /// `tls.domains` (main and alternative names), lowercased.
     pub domains: Vec<String>,
 }
+
+/// A servers transport, resolved: how limpet connects to `https://` servers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct TransportModel {
+    /// Qualified name (`default@internal`, `name@provider`).
+    pub name: String,
+    /// SNI and the name the certificate must carry; `None`: the server URL's host.
+    pub server_name: Option<String>,
+    pub insecure_skip_verify: bool,
+    /// DER CA certificates; empty: the public roots.
+    pub root_cas: Vec<Vec<u8>>,
+    /// The client certificate presented to servers.
+    pub client_certificate: Option<CertificateModel>,
+}
+
+/// The transport of load balancers that name none.
+pub const DEFAULT_TRANSPORT: &str = "default@internal";

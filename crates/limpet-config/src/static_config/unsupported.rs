@@ -173,8 +173,9 @@ fn protocol_checks(ep: &EntryPoint) -> [Check; 4] {
     ]
 }
 
-fn top_level_checks(config: &StaticConfig) -> [Check; 12] {
+fn top_level_checks(config: &StaticConfig) -> [Check; 14] {
     let global = config.global.clone().unwrap_or_default();
+    let transport = config.servers_transport.as_ref();
     let not_yet = "not available yet";
     [
         (
@@ -196,8 +197,18 @@ fn top_level_checks(config: &StaticConfig) -> [Check; 12] {
         ("experimental", is_set(&config.experimental), not_yet),
         ("hostResolver", is_set(&config.host_resolver), not_yet),
         (
-            "serversTransport",
-            config.servers_transport.is_some(),
+            "serversTransport.maxIdleConnsPerHost",
+            transport.is_some_and(|t| t.max_idle_conns_per_host != 0),
+            "idle server connections are kept up to limpet's pool size (256)",
+        ),
+        (
+            "serversTransport.forwardingTimeouts",
+            transport.is_some_and(|t| t.forwarding_timeouts.is_some()),
+            "servers are dialled with a 30s timeout, responses have no time limit",
+        ),
+        (
+            "serversTransport.spiffe",
+            transport.is_some_and(|t| is_set(&t.spiffe)),
             not_yet,
         ),
         (

@@ -12,6 +12,7 @@ const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(100);
 pub(super) fn build(
     service: &str,
     config: &LoadBalancer,
+    transport: std::sync::Arc<crate::model::TransportModel>,
 ) -> Result<LoadBalancerModel, Vec<ElementError>> {
     let mut errors = Vec::new();
     let strategy = strategy(&config.strategy).map_err(|e| errors.push(e)).ok();
@@ -39,6 +40,7 @@ pub(super) fn build(
     match (strategy, sticky) {
         (Some(strategy), Some(sticky)) if errors.is_empty() => Ok(LoadBalancerModel {
             servers,
+            transport,
             strategy,
             pass_host_header: config.pass_host_header.unwrap_or(true),
             sticky,
@@ -100,13 +102,8 @@ fn parse_server_url(url: &str) -> Result<http::Uri, ElementError> {
         .parse()
         .map_err(|e: http::uri::InvalidUri| ElementError::invalid(e.to_string()))?;
     match uri.scheme_str() {
-        Some(scheme) if scheme.eq_ignore_ascii_case("http") => {}
-        Some(scheme) if scheme.eq_ignore_ascii_case("https") => {
-            return Err(ElementError::unsupported(
-                "https servers are not supported yet: limpet talks plain HTTP to servers; \
-                 use an http:// URL",
-            ))
-        }
+        Some(scheme)
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {}
         Some(scheme) => {
             return Err(ElementError::invalid(format!(
                 "unsupported scheme {scheme:?} (expected http or https)"

@@ -106,12 +106,15 @@ impl Validator<'_> {
         stack: &mut Vec<String>,
     ) -> Result<ServiceKind, Vec<ElementError>> {
         if let Some(lb) = &config.load_balancer {
-            self.warn_unsupported_transport(name, &lb.servers_transport);
+            let (transport, warnings) = self.transports.get(&lb.servers_transport, provider);
+            let warnings = warnings.to_vec();
+            self.report(ElementKind::Service, name, &warnings, false);
             if let Some(check) = &lb.health_check {
                 let replaced = super::health::replaced_by_defaults(check);
                 self.report(ElementKind::Service, name, &replaced, false);
             }
-            return super::load_balancer::build(name, lb).map(ServiceKind::LoadBalancer);
+            let transport = transport.map_err(|e| vec![e])?;
+            return super::load_balancer::build(name, lb, transport).map(ServiceKind::LoadBalancer);
         }
         if let Some(weighted) = &config.weighted {
             return self
@@ -172,18 +175,6 @@ impl Validator<'_> {
             }
             (false, Ok(_)) => Err(errors),
         }
-    }
-
-    /// `serversTransport` is accepted but not applied yet: say so instead of ignoring it.
-    fn warn_unsupported_transport(&mut self, name: &str, transport: &str) {
-        if transport.is_empty() || transport == "default@internal" {
-            return;
-        }
-        let warning = ElementError::unsupported(format!(
-            "serversTransport {transport:?} is not supported yet: the default transport is used \
-             (dial timeout 30s, keep-alive, plain HTTP)"
-        ));
-        self.report(ElementKind::Service, name, &[warning], false);
     }
 }
 

@@ -122,7 +122,7 @@ fn options(merged: &MergedTls, model: &mut TlsModel) {
 }
 
 /// Reads and decodes a certificate chain and its key.
-fn decode(element: &str, pair: &Certificate) -> Result<CertificateModel, String> {
+pub(super) fn decode(element: &str, pair: &Certificate) -> Result<CertificateModel, String> {
     let chain = certificates(&file_or_content("certFile", &pair.cert_file)?)
         .map_err(|e| format!("certFile: {e}"))?;
     let key = private_key(&file_or_content("keyFile", &pair.key_file)?)?;

@@ -2,7 +2,8 @@
 //!
 //! Tasks live outside snapshots and are reconciled after each reload: a server whose check
 //! did not change keeps its task and its state, so a reload never resets health (Traefik
-//! marks every server UP again on each reload). Removed servers' tasks stop.
+//! marks every server UP again on each reload). Removed servers' tasks stop. `https://`
+//! servers are probed with the TLS settings of their servers transport.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use bytes::Bytes;
 use http::header::{HOST, LOCATION};
 use http::{HeaderName, HeaderValue, Request, StatusCode, Uri};
 use http_body_util::Empty;
+use hyper_rustls::{FixedServerNameResolver, HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -20,8 +22,9 @@ use tokio::task::JoinHandle;
 
 use crate::data::service::{Server, ServerState, Service};
 use crate::data::snapshot::RuntimeSnapshot;
-
-type ProbeClient = Client<HttpConnector, Empty<Bytes>>;
+use crate::data::tls::upstream::{self, UpstreamTls};
+use limpet_config::model::TransportModel;
+use rustls_pki_types::ServerName;
 
 /// Redirects followed at most by one probe.
 const MAX_REDIRECTS: usize = 10;
@@ -32,6 +35,8 @@ struct Probe {
     uri: Uri,
     host: Option<String>,
     check: HealthCheckModel,
+    /// The TLS settings' fingerprint of an `https://` server's pool.
+    tls: Option<u64>,
 }
 
 /// Owns the probe tasks.
@@ -42,11 +47,77 @@ pub struct HealthChecker {
 
 impl Default for HealthChecker {
     fn default() -> Self {
+        let plain = Client::builder(TokioExecutor::new()).build(HttpConnector::new());
+        let public_roots = upstream::client_config(&TransportModel::default())
+            .ok()
+            .map(|config| https_client(&config, None));
         HealthChecker {
-            client: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+            client: ProbeClient {
+                plain,
+                tls: public_roots,
+            },
             tasks: HashMap::new(),
         }
     }
+}
+
+/// Probes `http://` URLs in clear and `https://` ones with `tls` (when there is one).
+#[derive(Clone)]
+struct ProbeClient {
+    plain: Client<HttpConnector, Empty<Bytes>>,
+    tls: Option<Client<HttpsConnector<HttpConnector>, Empty<Bytes>>>,
+}
+
+impl ProbeClient {
+    /// The same plain client, `https://` with an `https://` server's own TLS settings.
+    fn for_server(&self, tls: &UpstreamTls) -> ProbeClient {
+        let config = tls.connector.config();
+        ProbeClient {
+            plain: self.plain.clone(),
+            tls: Some(https_client(config, Some(tls.server_name.clone()))),
+        }
+    }
+
+    async fn request(
+        &self,
+        req: Request<Empty<Bytes>>,
+    ) -> Result<http::Response<hyper::body::Incoming>, String> {
+        let https = req.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
+        let sent = match (&self.tls, https) {
+            (Some(tls), true) => tls.request(req).await,
+            (None, true) => return Err("no TLS configuration for https".to_owned()),
+            (_, false) => self.plain.request(req).await,
+        };
+        sent.map_err(|e| format!("checking HTTP health: {}", error_chain(&e)))
+    }
+}
+
+fn https_client(
+    config: &Arc<rustls::ClientConfig>,
+    server_name: Option<ServerName<'static>>,
+) -> Client<HttpsConnector<HttpConnector>, Empty<Bytes>> {
+    let mut config = (**config).clone();
+    // hyper-rustls sets ALPN itself (and refuses a configuration that has some).
+    config.alpn_protocols.clear();
+    let builder = HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_or_http();
+    let builder = match server_name {
+        Some(name) => builder.with_server_name_resolver(FixedServerNameResolver::new(name)),
+        None => builder,
+    };
+    Client::builder(TokioExecutor::new()).build(builder.enable_http1().build())
+}
+
+/// An error and its sources, `: `-separated (hyper's own text hides the TLS reason).
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }
 
 impl Drop for HealthChecker {
@@ -62,28 +133,27 @@ impl HealthChecker {
     pub fn reconcile(&mut self, snapshot: &RuntimeSnapshot) {
         let wanted = wanted_probes(snapshot);
         self.tasks.retain(|key, (probe, task)| {
-            let keep = wanted.get(key).is_some_and(|(p, _, _)| p == probe);
+            let keep = wanted.get(key).is_some_and(|(p, ..)| p == probe);
             if !keep {
                 task.abort();
             }
             keep
         });
-        for (key, (probe, state, url)) in wanted {
+        for (key, (probe, state, url, tls)) in wanted {
             if !self.tasks.contains_key(&key) {
-                let task = tokio::spawn(probe_loop(
-                    self.client.clone(),
-                    probe.clone(),
-                    state,
-                    key.0.clone(),
-                    url,
-                ));
+                let client = match &tls {
+                    Some(tls) => self.client.for_server(tls),
+                    None => self.client.clone(),
+                };
+                let task =
+                    tokio::spawn(probe_loop(client, probe.clone(), state, key.0.clone(), url));
                 self.tasks.insert(key, (probe, task));
             }
         }
     }
 }
 
-type Wanted = HashMap<(String, String), (Probe, Arc<ServerState>, Arc<str>)>;
+type Wanted = HashMap<(String, String), (Probe, Arc<ServerState>, Arc<str>, Option<UpstreamTls>)>;
 
 /// Every (service, server identity) with an active check in `snapshot`.
 fn wanted_probes(snapshot: &RuntimeSnapshot) -> Wanted {
@@ -105,7 +175,8 @@ fn wanted_probes(snapshot: &RuntimeSnapshot) -> Wanted {
                 continue;
             };
             let key = (name.clone(), server.identity.to_string());
-            wanted.insert(key, (probe, server.state.clone(), server.url.clone()));
+            let tls = server.dest.pool.tls().cloned();
+            wanted.insert(key, (probe, server.state.clone(), server.url.clone(), tls));
         }
     }
     wanted
@@ -134,6 +205,7 @@ fn probe_for(server: &Server, check: &HealthCheckModel) -> Option<Probe> {
         uri,
         host: check.hostname.clone(),
         check: check.clone(),
+        tls: server.dest.pool.key().tls,
     })
 }
 
@@ -191,10 +263,7 @@ async fn run_probe(client: &ProbeClient, probe: &Probe) -> Result<(), String> {
 async fn follow(client: &ProbeClient, probe: &Probe) -> Result<StatusCode, String> {
     let mut uri = probe.uri.clone();
     for _ in 0..=MAX_REDIRECTS {
-        let response = client
-            .request(request(probe, &uri)?)
-            .await
-            .map_err(|e| format!("checking HTTP health: {e}"))?;
+        let response = client.request(request(probe, &uri)?).await?;
         let location = response
             .headers()
             .get(LOCATION)

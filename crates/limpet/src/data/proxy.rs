@@ -27,7 +27,7 @@ use send::{SendError, Sender};
 pub use client_body::ClientBody;
 pub use failure::ClientFault;
 pub use headers::strip_cookie;
-pub use pool::{ConnectionPool, DialError, UpstreamBody};
+pub use pool::{ConnectionPool, DialError, PoolKey, UpstreamBody};
 pub use trust::ForwardedTrust;
 
 /// Body of a request sent upstream: the client's, streamed, or a buffered copy (mirroring,

@@ -25,6 +25,14 @@ pub fn bad_gateway() -> Response<ProxyBody> {
     plain(StatusCode::BAD_GATEWAY, Bytes::from_static(b"Bad Gateway"))
 }
 
+/// `500 Internal Server Error` (a TLS failure towards a server), written like `bad_gateway`.
+pub fn internal_server_error() -> Response<ProxyBody> {
+    plain(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Bytes::from_static(b"Internal Server Error"),
+    )
+}
+
 /// `504 Gateway Timeout`, written like `bad_gateway`.
 pub fn gateway_timeout() -> Response<ProxyBody> {
     plain(

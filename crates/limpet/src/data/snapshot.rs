@@ -14,16 +14,16 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
-use http::uri::Authority;
+use http::uri::{Scheme, Uri};
 use limpet_config::merge::Merged;
 
-use crate::data::proxy::{ConnectionPool, Destination};
+use crate::data::proxy::{ConnectionPool, Destination, PoolKey};
 use crate::data::router::{Route, RouteTable};
 use crate::data::service::sticky::cookie_value;
 use crate::data::service::{
     Failover, LoadBalancer, Mirroring, Server, ServerRegistry, ServerState, Service, Weighted,
 };
-use crate::data::tls::TlsSnapshot;
+use crate::data::tls::{upstream, TlsSnapshot};
 
 /// Everything a request needs, for one configuration generation. Never mutated.
 #[derive(Debug, Default)]
@@ -77,11 +77,12 @@ pub fn build(model: Arc<Model>, ctx: &BuildContext<'_>) -> RuntimeSnapshot {
         fresh_pools: HashMap::new(),
         fresh_states: HashMap::new(),
         rng: StdRng::seed_from_u64(ctx.shuffle_seed),
+        upstream: upstream::Upstreams::default(),
     };
     for name in model.services.keys() {
         builder.service(name);
     }
-    let services = builder.built;
+    let services = std::mem::take(&mut builder.built);
     let table = |tls| {
         let of = |ep: &String| route_table(&model, ep, tls, &services);
         ctx.entry_points.iter().map(of).collect()
@@ -91,7 +92,9 @@ pub fn build(model: Arc<Model>, ctx: &BuildContext<'_>) -> RuntimeSnapshot {
         .iter()
         .map(|ep| routers_on(&model, ep, true).collect())
         .collect();
-    let tls = Arc::new(TlsSnapshot::build(&model.tls, &tls_routers));
+    let mut tls = TlsSnapshot::build(&model.tls, &tls_routers);
+    tls.problems.append(&mut builder.upstream.problems);
+    let tls = Arc::new(tls);
     RuntimeSnapshot {
         generation: ctx.generation,
         tables: table(false),
@@ -147,10 +150,12 @@ struct ServiceBuilder<'m> {
     building: Vec<String>,
     /// Pools this build created for addresses the registry does not know yet, so servers
     /// sharing an address share a pool.
-    fresh_pools: HashMap<Authority, Arc<ConnectionPool>>,
+    fresh_pools: HashMap<PoolKey, Arc<ConnectionPool>>,
     /// States this build created for servers the registry does not know yet.
     fresh_states: HashMap<(String, String), Arc<ServerState>>,
     rng: StdRng,
+    /// TLS client configurations of the servers transports `https://` servers use.
+    upstream: upstream::Upstreams,
 }
 
 impl ServiceBuilder<'_> {
@@ -224,7 +229,7 @@ impl ServiceBuilder<'_> {
         lb: &LoadBalancerModel,
         model: &ServerModel,
     ) -> Option<Server> {
-        let pool = self.pool(model.uri.authority()?);
+        let pool = self.pool(lb, &model.uri)?;
         let dest = Destination::new(&model.uri, model.preserve_path, pool)?;
         let identity = model.id.as_deref().unwrap_or(&model.url);
         let state = self.state(service, identity);
@@ -252,14 +257,28 @@ impl ServiceBuilder<'_> {
         self.fresh_states.entry(key).or_default().clone()
     }
 
-    /// The pool of `authority`: the registry's, else one made by this build.
-    fn pool(&mut self, authority: &Authority) -> Arc<ConnectionPool> {
-        if let Some(pool) = self.ctx.servers.existing_pool(authority) {
-            return pool;
+    /// The pool of a server: the registry's, else one made by this build; TLS for
+    /// `https://` servers (`None` when its TLS settings cannot be built, which is reported).
+    fn pool(&mut self, lb: &LoadBalancerModel, uri: &Uri) -> Option<Arc<ConnectionPool>> {
+        let authority = uri.authority()?.clone();
+        let https = uri.scheme() == Some(&Scheme::HTTPS);
+        let tls = match https {
+            true => Some(self.upstream.tls(&lb.transport, authority.host())?),
+            false => None,
+        };
+        let key = PoolKey {
+            authority: authority.clone(),
+            tls: tls.as_ref().map(|(_, fingerprint)| *fingerprint),
+        };
+        if let Some(pool) = self.ctx.servers.existing_pool(&key) {
+            return Some(pool);
         }
-        let fresh = self.fresh_pools.entry(authority.clone());
-        fresh
-            .or_insert_with(|| Arc::new(ConnectionPool::new(authority.clone())))
-            .clone()
+        let fresh = self.fresh_pools.entry(key).or_insert_with(|| {
+            Arc::new(match tls {
+                None => ConnectionPool::new(authority.clone()),
+                Some((tls, fingerprint)) => ConnectionPool::with_tls(authority, tls, fingerprint),
+            })
+        });
+        Some(fresh.clone())
     }
 }

@@ -5,6 +5,7 @@
 //! routers name. A handshake takes the options of its SNI's host (else `default`); a
 //! request whose `Host` has other options than its SNI is misdirected (421), as in Traefik.
 //! A reload builds a new snapshot; open connections keep the configuration they started with.
+//! TLS to `https://` servers is `upstream`.
 
 mod accept;
 mod certs;
@@ -13,6 +14,7 @@ mod config;
 mod generated;
 mod names;
 mod store;
+pub mod upstream;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use limpet_config::dynamic::{Configuration, HttpConfiguration, Middleware, Router, Service};
+use limpet_config::dynamic::{
+    Configuration, HttpConfiguration, Middleware, Router, ServersTransport, Service,
+};
 use limpet_config::static_config::{self, StaticConfig, INTERNAL_ENTRY_POINT};
 use serde_json::json;
 
@@ -37,6 +39,7 @@ pub fn configuration(config: &StaticConfig) -> Configuration {
     }
     http.services.insert("noop".to_owned(), Service::default());
     add_entry_point_models(&mut http, config);
+    add_default_transport(&mut http, config);
     Configuration {
         http: Some(http),
         ..Configuration::default()
@@ -52,6 +55,21 @@ fn add_entry_point_models(http: &mut HttpConfiguration, config: &StaticConfig) {
             http.models.insert(name.clone(), json!({ "tls": tls }));
         }
     }
+}
+
+/// `default@internal`, the transport of load balancers naming none: the static
+/// `serversTransport`'s TLS settings (the others are warned about at start-up).
+fn add_default_transport(http: &mut HttpConfiguration, config: &StaticConfig) {
+    let Some(transport) = &config.servers_transport else {
+        return;
+    };
+    let default = ServersTransport {
+        insecure_skip_verify: transport.insecure_skip_verify,
+        root_cas: transport.root_cas.clone(),
+        ..ServersTransport::default()
+    };
+    http.servers_transports
+        .insert("default".to_owned(), default);
 }
 
 /// `name@internal`, plus its router `PathPrefix(prefix)` on `entry_point` when routed.

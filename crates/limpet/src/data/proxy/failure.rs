@@ -1,5 +1,5 @@
 //! Why a request got no answer from its server, and the answer limpet gives instead:
-//! Traefik's `502`/`504`, or, when the client's own body failed, `400` (broken or cut short)
+//! Traefik's `502`/`504` (`500` when a server's certificate does not verify), or, when the client's own body failed, `400` (broken or cut short)
 //! and `504` (too slow), marked as the client's fault.
 
 use http::{HeaderValue, Response};
@@ -26,12 +26,17 @@ pub enum ClientFault {
 }
 
 impl Failure {
-    /// Traefik answers 504 on timeouts and 502 otherwise; a request body the client broke is
+    /// Traefik answers 504 on timeouts, 500 when a TLS handshake with the server failed
+    /// other than by the server going away (a certificate that does not verify, no TLS),
+    /// and 502 otherwise; a request body the client broke is
     /// answered 400, one it sent too slowly 504 (as Traefik does).
     pub(super) fn response(&self, dest: &Destination) -> Response<ProxyBody> {
         let error = match self {
             Failure::Dial(error) => {
                 tracing::debug!(server = %dest.authority, %error, "cannot reach server");
+                if error.is_tls_failure() {
+                    return responses::internal_server_error();
+                }
                 return match error.is_timeout() {
                     true => responses::gateway_timeout(),
                     false => responses::bad_gateway(),

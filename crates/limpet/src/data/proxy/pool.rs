@@ -2,7 +2,8 @@
 //!
 //! A connection is taken from the pool for one exchange and put back when the response body
 //! has been read to the end, so a pooled connection is always idle. No lock is held across an
-//! `.await`; new connections are dialled with Traefik's 30 s timeout and `TCP_NODELAY`.
+//! `.await`; new connections are dialled with Traefik's 30 s timeout and `TCP_NODELAY`, then,
+//! for `https://` servers, a TLS handshake within the same timeout.
 
 use std::io;
 use std::pin::Pin;
@@ -15,9 +16,11 @@ use http::uri::Authority;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 use super::RequestBody;
+use crate::data::tls::upstream::UpstreamTls;
 
 /// Traefik's `forwardingTimeouts.dialTimeout` default.
 const DIAL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -28,10 +31,18 @@ const MAX_IDLE: usize = 256;
 
 type Sender = SendRequest<RequestBody>;
 
+/// What a pool is shared by: its address and, for TLS, a fingerprint of its TLS settings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PoolKey {
+    pub authority: Authority,
+    pub tls: Option<u64>,
+}
+
 /// Idle connections to one address.
 #[derive(Debug)]
 pub struct ConnectionPool {
-    authority: Authority,
+    key: PoolKey,
+    tls: Option<UpstreamTls>,
     idle: Mutex<Vec<Sender>>,
 }
 
@@ -44,20 +55,56 @@ pub enum DialError {
     Connect(Authority, io::Error),
     #[error("http handshake with {0}: {1}")]
     Handshake(Authority, hyper::Error),
+    #[error("tls handshake with {0}: {1}")]
+    Tls(Authority, io::Error),
 }
 
 impl DialError {
     pub fn is_timeout(&self) -> bool {
         matches!(self, DialError::Timeout(_))
     }
+
+    /// A TLS failure other than the server going away (a certificate that does not verify,
+    /// a server that does not speak TLS): Traefik answers 500 for those, not 502.
+    pub fn is_tls_failure(&self) -> bool {
+        matches!(self, DialError::Tls(_, e) if e.kind() == io::ErrorKind::InvalidData)
+    }
 }
 
 impl ConnectionPool {
+    /// A pool of plain-HTTP connections to `authority`.
     pub fn new(authority: Authority) -> ConnectionPool {
-        ConnectionPool {
+        let key = PoolKey {
             authority,
+            tls: None,
+        };
+        ConnectionPool {
+            key,
+            tls: None,
             idle: Mutex::new(Vec::new()),
         }
+    }
+
+    /// A pool of TLS connections; `fingerprint` identifies the TLS settings.
+    pub fn with_tls(authority: Authority, tls: UpstreamTls, fingerprint: u64) -> ConnectionPool {
+        let key = PoolKey {
+            authority,
+            tls: Some(fingerprint),
+        };
+        ConnectionPool {
+            key,
+            tls: Some(tls),
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn key(&self) -> &PoolKey {
+        &self.key
+    }
+
+    /// How its connections are secured, for `https://` servers.
+    pub fn tls(&self) -> Option<&UpstreamTls> {
+        self.tls.as_ref()
     }
 
     /// An idle connection ready for a request, or a new one.
@@ -100,22 +147,39 @@ impl ConnectionPool {
     }
 
     async fn dial(&self) -> Result<Sender, DialError> {
+        let authority = &self.key.authority;
+        let default_port = if self.tls.is_some() { 443 } else { 80 };
         let address = (
-            self.authority.host().trim_matches(|c| c == '[' || c == ']'),
-            self.authority.port_u16().unwrap_or(80),
+            authority.host().trim_matches(|c| c == '[' || c == ']'),
+            authority.port_u16().unwrap_or(default_port),
         );
         let stream = match tokio::time::timeout(DIAL_TIMEOUT, TcpStream::connect(address)).await {
-            Err(_) => return Err(DialError::Timeout(self.authority.clone())),
-            Ok(result) => result.map_err(|e| DialError::Connect(self.authority.clone(), e))?,
+            Err(_) => return Err(DialError::Timeout(authority.clone())),
+            Ok(result) => result.map_err(|e| DialError::Connect(authority.clone(), e))?,
         };
         let _ = stream.set_nodelay(true);
+        let Some(tls) = &self.tls else {
+            return self.handshake(stream).await;
+        };
+        let secured = tls.connector.connect(tls.server_name.clone(), stream);
+        match tokio::time::timeout(DIAL_TIMEOUT, secured).await {
+            Err(_) => Err(DialError::Timeout(authority.clone())),
+            Ok(Err(e)) => Err(DialError::Tls(authority.clone(), e)),
+            Ok(Ok(stream)) => self.handshake(stream).await,
+        }
+    }
+
+    async fn handshake<I>(&self, io: I) -> Result<Sender, DialError>
+    where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
         let (sender, connection) = http1::Builder::new()
             .max_buf_size(MAX_RESPONSE_HEAD)
             .title_case_headers(true)
             .writev(false)
-            .handshake(TokioIo::new(stream))
+            .handshake(TokioIo::new(io))
             .await
-            .map_err(|e| DialError::Handshake(self.authority.clone(), e))?;
+            .map_err(|e| DialError::Handshake(self.key.authority.clone(), e))?;
         tokio::spawn(async move {
             if let Err(error) = connection.with_upgrades().await {
                 tracing::debug!(%error, "upstream connection ended with an error");

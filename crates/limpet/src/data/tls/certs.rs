@@ -46,6 +46,18 @@ pub fn load(model: &CertificateModel, provider: &CryptoProvider) -> Result<Loade
     })
 }
 
+/// The chain and key of `model` as rustls takes them (a client certificate).
+pub fn key_pair(
+    model: &CertificateModel,
+) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+    let chain = model
+        .chain
+        .iter()
+        .map(|der| CertificateDer::from(der.clone()))
+        .collect();
+    (chain, private_key(&model.key))
+}
+
 fn private_key(key: &PrivateKey) -> PrivateKeyDer<'static> {
     match key {
         PrivateKey::Pkcs1(der) => PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der.clone())),

@@ -15,7 +15,7 @@ use limpet_config::model::ServiceKind;
 use tokio::time::Instant;
 
 use super::ServerState;
-use crate::data::proxy::ConnectionPool;
+use crate::data::proxy::{ConnectionPool, PoolKey};
 use crate::data::service::Service;
 use crate::data::snapshot::RuntimeSnapshot;
 
@@ -25,8 +25,9 @@ pub struct ServerRegistry {
     states: Mutex<HashMap<(String, String), Arc<ServerState>>>,
     /// Per service: the server values of the last build, and those lost in recent reloads.
     values: Mutex<HashMap<String, ServiceValues>>,
-    /// Keep-alive connections by server address, shared by every service and generation.
-    pools: Mutex<HashMap<http::uri::Authority, Arc<ConnectionPool>>>,
+    /// Keep-alive connections by server address (and TLS settings), shared by every service
+    /// and generation.
+    pools: Mutex<HashMap<PoolKey, Arc<ConnectionPool>>>,
 }
 
 #[derive(Debug, Default)]
@@ -56,9 +57,9 @@ impl ServerRegistry {
             .cloned()
     }
 
-    /// The connection pool of `authority`, if one exists.
-    pub fn existing_pool(&self, authority: &http::uri::Authority) -> Option<Arc<ConnectionPool>> {
-        lock(&self.pools).get(authority).cloned()
+    /// The connection pool of `key`, if one exists.
+    pub fn existing_pool(&self, key: &PoolKey) -> Option<Arc<ConnectionPool>> {
+        lock(&self.pools).get(key).cloned()
     }
 
     /// Every known state, for monitors and the API: ((service, identity), state).
@@ -114,7 +115,7 @@ impl ServerRegistry {
                 .entry(key)
                 .or_insert_with(|| server.state.clone());
             lock(&self.pools)
-                .entry(server.dest.authority.clone())
+                .entry(server.dest.pool.key().clone())
                 .or_insert_with(|| server.dest.pool.clone());
             if server.is_draining() {
                 server.state.drain.start(drain.0, drain.1);

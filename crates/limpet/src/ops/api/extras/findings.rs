@@ -102,8 +102,8 @@ http:
     tls: {rule: "Host(`b.example.com`)", service: tls}
   services:
     tls:
-      loadBalancer:
-        servers: [{url: "https://secure-1:443"}]
+      highestRandomWeight:
+        services: [{name: gone}]
 "#;
 
     fn model() -> Model {
