@@ -300,3 +300,37 @@ async fn the_runbook_over_https_tls12_tls13_and_http2_pins_with_a_secure_cookie(
     let other_entrypoint = edge.plain("web", "app.example.com").await;
     assert_eq!(other_entrypoint.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn read_timeout_covers_the_handshake_and_slow_requests_over_tls() {
+    let (app, _dir, _) = start_app("http: {}\n", |file| {
+        format!(
+            "entryPoints:\n  web:\n    address: \"127.0.0.1:0\"\n    transport:\n      respondingTimeouts: {{readTimeout: 500ms}}\nproviders:\n  providersThrottleDuration: 50ms\n  file:\n    filename: {}\n",
+            file.display()
+        )
+    })
+    .await;
+    let addr = app.address("web").unwrap();
+    let limit = std::time::Duration::from_secs(3);
+    // A handshake that stops after the record header.
+    let mut stalled = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stalled, b"\x16\x03\x01")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    let read = tokio::io::AsyncReadExt::read_to_end(&mut stalled, &mut rest);
+    tokio::time::timeout(limit, read).await.unwrap().unwrap();
+    // A completed handshake, then a request line that never ends: closed, no clear text.
+    let client = TlsClient::insecure(&["http/1.1"]);
+    let mut stream = client.connect(addr, "slow.example.com").await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stream, b"GET / HT")
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let read = tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut got);
+    let _ = tokio::time::timeout(limit, read).await.unwrap();
+    assert!(
+        !String::from_utf8_lossy(&got).contains("HTTP/1.1 200"),
+        "{got:?}"
+    );
+}

@@ -215,7 +215,11 @@ async fn route(
     let host = request_host(&req)
         .map(limpet_rule::canonical_host)
         .unwrap_or_default();
-    if conn.tls && snapshot.tls.misdirected(index, conn.server_name.as_deref(), &host) {
+    if conn.tls
+        && snapshot
+            .tls
+            .misdirected(index, conn.server_name.as_deref(), &host)
+    {
         return responses::go_http_error(StatusCode::MISDIRECTED_REQUEST, "Misdirected Request\n");
     }
     let Some(route) = find_route(&snapshot, index, conn, &req, &host) else {

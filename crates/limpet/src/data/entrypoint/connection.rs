@@ -21,6 +21,7 @@ use tokio::time::timeout;
 use super::clock::{ConnClock, Timeouts};
 use super::timed_stream::{Reporter, TimedStream};
 use crate::data::proxy::ConnInfo;
+use crate::data::ticks;
 use crate::data::tls::{self, FirstBytes, HANDSHAKE_TIMEOUT};
 use crate::state::Shared;
 
@@ -44,7 +45,7 @@ enum Protocol {
 
 /// Serves `stream` until it closes, or until `shutdown` (then gracefully).
 pub(super) async fn serve(stream: TcpStream, mut conn: Conn, shutdown: watch::Receiver<bool>) {
-    let Ok(Ok(Some(first))) = timeout(HANDSHAKE_TIMEOUT, tls::sniff(&stream)).await else {
+    let Some(first) = first_bytes(&stream, &conn).await else {
         return;
     };
     match first {
@@ -57,6 +58,30 @@ pub(super) async fn serve(stream: TcpStream, mut conn: Conn, shutdown: watch::Re
             serve_http(stream, Protocol::Http2, conn, shutdown).await;
         }
         FirstBytes::Tls => serve_tls(timed(stream, &conn).encrypted(), conn, shutdown).await,
+    }
+}
+
+/// What the first bytes say, within the connection's read deadline (a silent client is cut
+/// and counted as `TimedStream` cuts it), else [`HANDSHAKE_TIMEOUT`].
+async fn first_bytes(stream: &TcpStream, conn: &Conn) -> Option<FirstBytes> {
+    let deadline = conn.info.clock.read_deadline();
+    let by = match deadline {
+        Some(deadline) => ticks::instant_of(deadline.at),
+        None => tokio::time::Instant::now() + HANDSHAKE_TIMEOUT,
+    };
+    // A little later than `by`: a lone `P` is handed on at `by` (then cut with a 400).
+    let margin = std::time::Duration::from_millis(50);
+    match tokio::time::timeout_at(by + margin, tls::sniff(stream, by)).await {
+        Ok(sniffed) => sniffed.ok().flatten(),
+        Err(_) => {
+            if let Some(deadline) = deadline {
+                let (sink, entry_point, peer) =
+                    (&conn.shared.sink, &conn.info.entry_point, conn.info.peer);
+                tracing::debug!(entryPoint = %entry_point, %peer, timeout = deadline.kind.as_str(), "client connection timed out");
+                sink.timed_out(entry_point, deadline.kind);
+            }
+            None
+        }
     }
 }
 
@@ -110,7 +135,9 @@ where
         let (shared, info) = (shared.clone(), info.clone());
         // Boxed: the request's future (routing, forwarding, upgrades) is several KiB, and
         // inline it would be part of every idle keep-alive connection's task.
-        Box::pin(async move { Ok::<_, Infallible>(super::handle(&shared, index, &info, req).await) })
+        Box::pin(
+            async move { Ok::<_, Infallible>(super::handle(&shared, index, &info, req).await) },
+        )
     });
     let io = TokioIo::new(io);
     let result = match protocol {

@@ -10,6 +10,7 @@ use std::time::Duration;
 use rustls::server::Acceptor;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+use tokio::time::Instant;
 use tokio_rustls::server::TlsStream;
 use tokio_rustls::LazyConfigAcceptor;
 
@@ -34,8 +35,9 @@ const SHORT_PEEK_PAUSE: Duration = Duration::from_millis(5);
 
 /// Peeks the first byte — and, after a `P`, the first three — without consuming them;
 /// `None` when the client closed first. One `peek` for every connection not starting
-/// with `P`.
-pub async fn sniff(stream: &TcpStream) -> io::Result<Option<FirstBytes>> {
+/// with `P`. A `P` still alone at `decide_by` is taken for HTTP/1.1 (its reader then cuts
+/// it as any slow request line).
+pub async fn sniff(stream: &TcpStream, decide_by: Instant) -> io::Result<Option<FirstBytes>> {
     let mut first = [0u8; 3];
     let mut seen = stream.peek(&mut first).await?;
     match first[0] {
@@ -44,7 +46,7 @@ pub async fn sniff(stream: &TcpStream) -> io::Result<Option<FirstBytes>> {
         b'P' => {}
         _ => return Ok(Some(FirstBytes::Http1)),
     }
-    while seen < 3 {
+    while seen < 3 && Instant::now() < decide_by {
         // The socket stays readable with fewer bytes than asked for: wait a little.
         tokio::time::sleep(SHORT_PEEK_PAUSE).await;
         seen = stream.peek(&mut first).await?;
